@@ -1,0 +1,31 @@
+using System.CommandLine;
+using MMInterleaved.Cli.Commands;
+
+namespace MMInterleaved.Cli;
+
+/// <summary>Entry point of the `mmi` command.</summary>
+public static class Program
+{
+    /// <summary>Builds the command tree (also used by tests).</summary>
+    public static RootCommand BuildRoot()
+    {
+        var root = new RootCommand("mmi: the MMInterleaved workbench (MM-Interleaved with MMFS on TorchSharp).");
+        root.Subcommands.Add(InfoCommand.Build());
+        return root;
+    }
+
+    /// <summary>Runs the command line and returns the exit code: 0 success, 1 usage error, 2 bad input.</summary>
+    public static int Main(string[] args)
+    {
+        try
+        {
+            return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        {
+            // Bad input: one clear line that says what is wrong, no stack trace.
+            Console.Error.WriteLine($"mmi: {e.Message}");
+            return 2;
+        }
+    }
+}
