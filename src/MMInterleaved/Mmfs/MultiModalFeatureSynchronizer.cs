@@ -64,7 +64,9 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
         nn.init.xavier_uniform_(outputProj.weight);
         nn.init.zeros_(outputProj.bias);
         nn.init.zeros_(dynamicOffsetMask.bias);
-        nn.init.trunc_normal_(queryRelpos.weight, std: 0.02);
+        // trunc_normal_(std 0.02) truncates at ±2 (100σ): a normal draw clamped there is the same distribution.
+        // (TorchSharp 0.107's nn.init.trunc_normal_ left the tensor at zero when tried here.)
+        queryRelpos.weight!.normal_(0, 0.02).clamp_(-2, 2);
         if (Options.ProjectionInitStd is double std)
         {
             nn.init.normal_(attentionWeights.weight, 0, std);
