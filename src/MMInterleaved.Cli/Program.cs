@@ -11,6 +11,7 @@ public static class Program
     {
         var root = new RootCommand("mmi: the MMInterleaved workbench (MM-Interleaved with MMFS on TorchSharp).");
         root.Subcommands.Add(InfoCommand.Build());
+        root.Subcommands.Add(BenchCommand.Build());
         return root;
     }
 

@@ -173,7 +173,7 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
 
         // 11-12. Deformable core, the null slot's (ignore-token) contribution, output projection.
         Tensor sampled = straightforward
-            ? SamplePerImageAndLevel(value, shapes, starts, locations, weights)
+            ? MultiScaleDeformableAttention.ForwardPerLevel(value, shapes, starts, locations, weights)
             : MultiScaleDeformableAttention.Forward(value, shapes, starts, locations, weights);
         Tensor ignore = (nullWeight * ignoreToken.view(m, d)).reshape(n, q, dv);
         Tensor output = outputProj.forward(sampled + ignore);
@@ -184,20 +184,6 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
             locations.index_select(1, index).view(n, inspect.Length, m, images, lv, p, 2).detach().clone(),
             weights.index_select(1, index).view(n, inspect.Length, m, images, lv, p).detach().clone(),
             nullWeight.index_select(1, index).squeeze(-1).detach().clone());
-    }
-
-    // One core call per (image, level): the straightforward port's sampling loop.
-    private static Tensor SamplePerImageAndLevel(Tensor value, (long H, long W)[] shapes, long[] starts, Tensor locations, Tensor weights)
-    {
-        Tensor? sum = null;
-        for (int l = 0; l < shapes.Length; l++)
-        {
-            long hw = shapes[l].H * shapes[l].W;
-            Tensor part = MultiScaleDeformableAttention.Forward(value.narrow(1, starts[l], hw), [shapes[l]], [0L],
-                locations.narrow(3, l, 1), weights.narrow(3, l, 1));
-            sum = sum is null ? part : sum + part;
-        }
-        return sum!;
     }
 
     private void CheckShapes(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex, Tensor mask)

@@ -21,8 +21,23 @@ public static class MultiScaleDeformableAttention
     public static Tensor Forward(Tensor value, Tensor spatialShapes, Tensor levelStartIndex, Tensor samplingLocations, Tensor attentionWeights) =>
         Forward(value, ReadShapes(spatialShapes), ReadStarts(levelStartIndex), samplingLocations, attentionWeights);
 
-    /// <summary>Same as the tensor overload, with shapes (H,W) and level starts given on the host (no device sync).</summary>
+    /// <summary>Same as the tensor overload, with shapes (H,W) and level starts given on the host (no device sync).
+    /// On the CPU in float32/float64 it runs <see cref="DeformableSamplingKernel"/>; elsewhere (GPU, half precision)
+    /// <see cref="ForwardGridSample"/>.</summary>
     public static Tensor Forward(Tensor value, IReadOnlyList<(long H, long W)> shapes, IReadOnlyList<long> starts, Tensor samplingLocations, Tensor attentionWeights)
+    {
+        Validate(value, shapes, starts, samplingLocations, attentionWeights);
+        if (!DeformableAttentionFunction.Supports(value))
+            return ForwardGridSample(value, shapes, starts, samplingLocations, attentionWeights);
+        var geometry = new DeformableSamplingKernel.Geometry((int)value.shape[0], value.shape[1], (int)value.shape[2], (int)value.shape[3],
+            samplingLocations.shape[1], (int)samplingLocations.shape[3], (int)samplingLocations.shape[4],
+            shapes.Select(x => x.H).ToArray(), shapes.Select(x => x.W).ToArray(), starts.ToArray());
+        return DeformableAttentionFunction.Apply(value, geometry, samplingLocations, attentionWeights);
+    }
+
+    /// <summary>The same result built from grid_sample (differentiable through TorchSharp's autograd), for devices and
+    /// dtypes the CPU kernel does not cover.</summary>
+    public static Tensor ForwardGridSample(Tensor value, IReadOnlyList<(long H, long W)> shapes, IReadOnlyList<long> starts, Tensor samplingLocations, Tensor attentionWeights)
     {
         long n = value.shape[0], s = value.shape[1], m = value.shape[2], d = value.shape[3];
         long lq = samplingLocations.shape[1], levels = samplingLocations.shape[3], points = samplingLocations.shape[4];
@@ -52,6 +67,22 @@ public static class MultiScaleDeformableAttention
             sum = sum is null ? part : sum + part;
         }
         return sum!.permute(0, 3, 1, 2).reshape(n, lq, m * d).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// The same result with one grid_sample call per level, as the reference's pure-PyTorch core and a
+    /// straightforward port do (MMFS's images × levels then cost one call each). Kept as the benchmark baseline.
+    /// </summary>
+    public static Tensor ForwardPerLevel(Tensor value, IReadOnlyList<(long H, long W)> shapes, IReadOnlyList<long> starts, Tensor samplingLocations, Tensor attentionWeights)
+    {
+        Tensor? sum = null;
+        for (int l = 0; l < shapes.Count; l++)
+        {
+            Tensor part = ForwardGridSample(value.narrow(1, starts[l], shapes[l].H * shapes[l].W), [shapes[l]], [0L],
+                samplingLocations.narrow(3, l, 1), attentionWeights.narrow(3, l, 1));
+            sum = sum is null ? part : sum + part;
+        }
+        return sum ?? throw new ArgumentException("ForwardPerLevel needs at least one level.");
     }
 
     /// <summary>(H,W) rows of a [L,2] int64 tensor.</summary>

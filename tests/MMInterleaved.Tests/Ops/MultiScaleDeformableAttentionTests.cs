@@ -9,9 +9,11 @@ namespace MMInterleaved.Tests.Ops;
 public class MultiScaleDeformableAttentionTests
 {
     [Theory]
-    [InlineData("float64", 1e-9)]
-    [InlineData("float32", 1e-4)]
-    public void Core_matches_the_reference_output_and_every_gradient(string dtypeName, double tolerance)
+    [InlineData("float64", 1e-9, false)]
+    [InlineData("float32", 1e-4, false)]
+    [InlineData("float64", 1e-9, true)]
+    [InlineData("float32", 1e-4, true)]
+    public void Core_matches_the_reference_output_and_every_gradient(string dtypeName, double tolerance, bool gridSample)
     {
         using var scope = NewDisposeScope();
         using var fx = new SafetensorsFixture("mmfs/msda_core_a.safetensors");
@@ -20,13 +22,42 @@ public class MultiScaleDeformableAttentionTests
         var loc = fx["sampling_locations"].to(dtype).requires_grad_();
         var weights = fx["attention_weights"].to(dtype).requires_grad_();
 
-        var output = MultiScaleDeformableAttention.Forward(value, fx["spatial_shapes"], fx["level_start_index"], loc, weights);
+        var shapes = MultiScaleDeformableAttention.ReadShapes(fx["spatial_shapes"]);
+        var starts = MultiScaleDeformableAttention.ReadStarts(fx["level_start_index"]);
+        var output = gridSample
+            ? MultiScaleDeformableAttention.ForwardGridSample(value, shapes, starts, loc, weights)   // the GPU / half-precision path
+            : MultiScaleDeformableAttention.Forward(value, fx["spatial_shapes"], fx["level_start_index"], loc, weights); // CPU kernel
         output.backward([fx["grad_output"].to(dtype)]);
 
         Assert.True(SafetensorsFixture.RelativeError(output, fx["output"]) <= tolerance, "output");
         Assert.True(SafetensorsFixture.RelativeError(value.grad!, fx["grad_value"]) <= tolerance, "grad value");
         Assert.True(SafetensorsFixture.RelativeError(loc.grad!, fx["grad_sampling_locations"]) <= tolerance, "grad sampling locations");
         Assert.True(SafetensorsFixture.RelativeError(weights.grad!, fx["grad_attention_weights"]) <= tolerance, "grad attention weights");
+    }
+
+    [Fact]
+    public void Kernel_equals_the_grid_sample_formulation_in_output_and_gradients()
+    {
+        using var scope = NewDisposeScope();
+        var g = new Generator(9);
+        (long, long)[] shapes = [(6, 5), (3, 3), (6, 5), (3, 3)];
+        long[] starts = MultiScaleDeformableAttention.StartsOf(shapes);
+        long s = shapes.Sum(x => x.Item1 * x.Item2);
+        Tensor[] Inputs() => [randn([3, s, 4, 16], generator: g, dtype: float64), rand([3, 11, 4, 4, 3, 2], generator: g, dtype: float64) * 1.4 - 0.2,
+            rand([3, 11, 4, 4, 3], generator: g, dtype: float64)];
+        var inputs = Inputs();
+        var upstream = randn([3, 11, 64], generator: g, dtype: float64);
+        Tensor[] Grads(Func<Tensor, Tensor, Tensor, Tensor> f)
+        {
+            var xs = inputs.Select(t => t.detach().clone().requires_grad_()).ToArray();
+            var y = f(xs[0], xs[1], xs[2]);
+            y.backward([upstream]);
+            return [y.detach(), .. xs.Select(x => x.grad!)];
+        }
+        var kernel = Grads((v, l, w) => MultiScaleDeformableAttention.Forward(v, shapes, starts, l, w));
+        var reference = Grads((v, l, w) => MultiScaleDeformableAttention.ForwardPerLevel(v, shapes, starts, l, w));
+        for (int i = 0; i < 4; i++)
+            Assert.True(SafetensorsFixture.RelativeError(kernel[i], reference[i]) <= 1e-12, $"tensor {i}");
     }
 
     [Fact]
@@ -41,11 +72,11 @@ public class MultiScaleDeformableAttentionTests
         var loc = rand([2, 7, 3, 5, 2, 2], generator: g, dtype: float64) * 1.4 - 0.2;
         var w = rand([2, 7, 3, 5, 2], generator: g, dtype: float64);
 
-        var batched = MultiScaleDeformableAttention.Forward(value, shapes, starts, loc, w);
+        var batched = MultiScaleDeformableAttention.ForwardGridSample(value, shapes, starts, loc, w);
         Tensor? oneByOne = null;
         for (int l = 0; l < shapes.Length; l++)
         {
-            var part = MultiScaleDeformableAttention.Forward(value.narrow(1, starts[l], shapes[l].Item1 * shapes[l].Item2),
+            var part = MultiScaleDeformableAttention.ForwardGridSample(value.narrow(1, starts[l], shapes[l].Item1 * shapes[l].Item2),
                 [shapes[l]], [0L], loc.narrow(3, l, 1), w.narrow(3, l, 1));
             oneByOne = oneByOne is null ? part : oneByOne + part;
         }
