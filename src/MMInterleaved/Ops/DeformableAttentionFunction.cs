@@ -27,7 +27,7 @@ internal sealed class DeformableAttentionFunction : autograd.MultiTensorFunction
         ctx.save_for_backward([value, locations, weights]);
         ctx.save_data("geometry", g);
         var output = zeros([g.N, g.Q, g.M * g.D], dtype: value.dtype);
-        Run(value.dtype, threads => Dispatch(value.dtype,
+        Run(threads => Dispatch(value.dtype,
             () => Forward<float>(g, value, locations, weights, output, threads),
             () => Forward<double>(g, value, locations, weights, output, threads)));
         return [output];
@@ -42,13 +42,14 @@ internal sealed class DeformableAttentionFunction : autograd.MultiTensorFunction
         var gradValue = zeros_like(value);
         var gradLocations = zeros_like(locations);
         var gradWeights = zeros_like(weights);
-        Run(value.dtype, threads => Dispatch(value.dtype,
+        Run(threads => Dispatch(value.dtype,
             () => Backward<float>(g, value, locations, weights, gradOutput, gradValue, gradLocations, gradWeights, threads),
             () => Backward<double>(g, value, locations, weights, gradOutput, gradValue, gradLocations, gradWeights, threads)));
         return [gradValue, gradLocations, gradWeights, null!];
     }
 
-    private static void Run(ScalarType dtype, Action<int> body) => body(Math.Max(1, get_num_threads()));
+    // The kernel uses as many workers as libtorch's intra-op thread count (torch.set_num_threads applies to it too).
+    private static void Run(Action<int> body) => body(Math.Max(1, get_num_threads()));
 
     private static void Dispatch(ScalarType dtype, Action single, Action @double)
     {

@@ -12,8 +12,9 @@ namespace MMInterleaved.Ops;
 /// Why a kernel: grid_sample reads its input channels-first, so each bilinear tap gathers D values H·W apart, and a
 /// deformable core built from it spends most of its time on cache misses (at the paper's decoder shape it took about
 /// 60% of MMFS's forward time for 1% of its arithmetic). Here value keeps the reference's [N,S,M,D] layout, so each
-/// tap reads D contiguous values with SIMD. Work is split over (batch, query, head) in the forward pass and over
-/// (batch, head) in the backward pass, whose gradient rows for value are then owned by one worker each: no atomics.
+/// tap reads D contiguous values with SIMD. Work is split over (batch, head) pairs, so each worker owns its output
+/// rows and its gradient rows for value (no atomics), and runs level by level so that one head's map of one level
+/// stays in cache while every query samples it.
 /// </para>
 /// </summary>
 internal static unsafe class DeformableSamplingKernel
@@ -24,35 +25,40 @@ internal static unsafe class DeformableSamplingKernel
     public static void Forward<T>(Geometry g, T* value, T* loc, T* attn, T* output, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long items = g.N * g.Q * g.M;
-        int workers = (int)Math.Clamp(threads, 1, Math.Max(1, items));
+        long pairs = (long)g.N * g.M;
+        int workers = (int)Math.Clamp(threads, 1, Math.Max(1, pairs));
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
         {
-            long begin = items * worker / workers, end = items * (worker + 1) / workers;
-            for (long item = begin; item < end; item++)
+            long begin = pairs * worker / workers, end = pairs * (worker + 1) / workers;
+            for (long pair = begin; pair < end; pair++)
             {
-                int m = (int)(item % g.M);
-                long n = item / g.M / g.Q;
-                T* outRow = output + item * g.D;
-                long idx = item * g.L * g.P;
+                long n = pair / g.M;
+                int m = (int)(pair % g.M);
+                // level-outer order: one head's map of one level (H·W·D values) stays in cache for every query
                 for (int l = 0; l < g.L; l++)
                 {
                     long h = g.H[l], w = g.W[l];
                     T* levelBase = value + ((n * g.S + g.Start[l]) * g.M + m) * g.D;
-                    for (int p = 0; p < g.P; p++, idx++)
+                    for (long q = 0; q < g.Q; q++)
                     {
-                        double a = double.CreateTruncating(attn[idx]);
-                        double x = double.CreateTruncating(loc[2 * idx]) * w - 0.5;
-                        double y = double.CreateTruncating(loc[2 * idx + 1]) * h - 0.5;
-                        if (!(x > -1 && y > -1 && x < w && y < h)) continue;
-                        long x0 = (long)Math.Floor(x), y0 = (long)Math.Floor(y);
-                        double fx = x - x0, fy = y - y0;
-                        for (int corner = 0; corner < 4; corner++)
+                        long item = (n * g.Q + q) * g.M + m;
+                        T* outRow = output + item * g.D;
+                        long idx = (item * g.L + l) * g.P;
+                        for (int p = 0; p < g.P; p++, idx++)
                         {
-                            long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
-                            if (cy < 0 || cx < 0 || cy >= h || cx >= w) continue;
-                            double wk = ((corner >> 1) == 1 ? fy : 1 - fy) * ((corner & 1) == 1 ? fx : 1 - fx);
-                            Axpy(outRow, levelBase + (cy * w + cx) * g.M * g.D, T.CreateTruncating(a * wk), g.D);
+                            double a = double.CreateTruncating(attn[idx]);
+                            double x = double.CreateTruncating(loc[2 * idx]) * w - 0.5;
+                            double y = double.CreateTruncating(loc[2 * idx + 1]) * h - 0.5;
+                            if (!(x > -1 && y > -1 && x < w && y < h)) continue;
+                            long x0 = (long)Math.Floor(x), y0 = (long)Math.Floor(y);
+                            double fx = x - x0, fy = y - y0;
+                            for (int corner = 0; corner < 4; corner++)
+                            {
+                                long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
+                                if (cy < 0 || cx < 0 || cy >= h || cx >= w) continue;
+                                double wk = ((corner >> 1) == 1 ? fy : 1 - fy) * ((corner & 1) == 1 ? fx : 1 - fx);
+                                Axpy(outRow, levelBase + (cy * w + cx) * g.M * g.D, T.CreateTruncating(a * wk), g.D);
+                            }
                         }
                     }
                 }
@@ -72,15 +78,15 @@ internal static unsafe class DeformableSamplingKernel
             {
                 long n = pair / g.M;
                 int m = (int)(pair % g.M);
-                for (long q = 0; q < g.Q; q++)
+                for (int l = 0; l < g.L; l++)
                 {
-                    long item = (n * g.Q + q) * g.M + m;
-                    T* gRow = gradOutput + item * g.D;
-                    long idx = item * g.L * g.P;
-                    for (int l = 0; l < g.L; l++)
+                    long h = g.H[l], w = g.W[l];
+                    long levelOffset = ((n * g.S + g.Start[l]) * g.M + m) * g.D;
+                    for (long q = 0; q < g.Q; q++)
                     {
-                        long h = g.H[l], w = g.W[l];
-                        long levelOffset = ((n * g.S + g.Start[l]) * g.M + m) * g.D;
+                        long item = (n * g.Q + q) * g.M + m;
+                        T* gRow = gradOutput + item * g.D;
+                        long idx = (item * g.L + l) * g.P;
                         for (int p = 0; p < g.P; p++, idx++)
                         {
                             double a = double.CreateTruncating(attn[idx]);
