@@ -20,7 +20,7 @@ public static class SamplingPointsFigure
     /// <paramref name="batch"/>, image slot <paramref name="image"/>, over <paramref name="picture"/> ([3,H,W] in [0,1]).
     /// </summary>
     public static GenericChart Create(Tensor picture, MmfsSamples samples, int image, int query = 0, int batch = 0,
-        string? title = null, double maxMarkerSize = 28)
+        string? title = null, double maxMarkerSize = 28, bool showLegend = true)
     {
         if (samples.Locations is null || samples.Weights is null)
             throw new ArgumentException("SamplingPointsFigure needs samples from MultiModalFeatureSynchronizer.Inspect (locations and weights).");
@@ -29,9 +29,9 @@ public static class SamplingPointsFigure
         var loc = samples.Locations[batch, query, TensorIndex.Colon, image].to(float64).cpu();   // [M,Lv,P,2]
         var weight = samples.Weights[batch, query, TensorIndex.Colon, image].to(float64).cpu();  // [M,Lv,P]
         long heads = loc.shape[0];
-        double top = Math.Max(samples.Weights[batch, query].max().item<double>(), 1e-12); // shared scale across images
+        double top = Math.Max(samples.Weights[batch, query].max().to(float64).item<double>(), 1e-12); // shared scale across images
 
-        var background = PlotlyChart.Image<string>(Source: "data:image/png;base64," + Convert.ToBase64String(ImageView.FromTensor(picture).Png), Name: "image");
+        var background = PlotlyChart.Image<string>(Source: "data:image/png;base64," + Convert.ToBase64String(ImageView.FromTensor(picture).Png), Name: "image", ShowLegend: false);
         var traces = new List<GenericChart> { background };
         for (long m = 0; m < heads; m++)
         {
@@ -45,7 +45,7 @@ public static class SamplingPointsFigure
             marker.SetProperty("color", Palette[m % Palette.Length]);
             marker.SetProperty("opacity", 0.8);
             marker.SetProperty("line", new Dictionary<string, object> { ["color"] = "white", ["width"] = 1 });
-            traces.Add(PlotlyChart.Point<double, double, string>(xs, ys, Name: $"head {m}", Marker: marker,
+            traces.Add(PlotlyChart.Point<double, double, string>(xs, ys, Name: $"head {m}", ShowLegend: showLegend, Marker: marker,
                 MultiText: ws.Select(v => $"weight {v:F3}").ToArray()));
         }
         var chart = PlotlyChart.Combine(traces);
