@@ -46,12 +46,8 @@ internal static unsafe class DeformableSamplingKernel
                         long idx = (item * g.L + l) * g.P;
                         for (int p = 0; p < g.P; p++, idx++)
                         {
+                            if (!Locate(loc, idx, h, w, out long x0, out long y0, out double fx, out double fy)) continue;
                             double a = double.CreateTruncating(attn[idx]);
-                            double x = double.CreateTruncating(loc[2 * idx]) * w - 0.5;
-                            double y = double.CreateTruncating(loc[2 * idx + 1]) * h - 0.5;
-                            if (!(x > -1 && y > -1 && x < w && y < h)) continue;
-                            long x0 = (long)Math.Floor(x), y0 = (long)Math.Floor(y);
-                            double fx = x - x0, fy = y - y0;
                             for (int corner = 0; corner < 4; corner++)
                             {
                                 long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
@@ -89,12 +85,8 @@ internal static unsafe class DeformableSamplingKernel
                         long idx = (item * g.L + l) * g.P;
                         for (int p = 0; p < g.P; p++, idx++)
                         {
-                            double a = double.CreateTruncating(attn[idx]);
-                            double x = double.CreateTruncating(loc[2 * idx]) * w - 0.5;
-                            double y = double.CreateTruncating(loc[2 * idx + 1]) * h - 0.5;
-                            if (!(x > -1 && y > -1 && x < w && y < h)) continue; // gradients stay zero
-                            long x0 = (long)Math.Floor(x), y0 = (long)Math.Floor(y);
-                            double fx = x - x0, fy = y - y0, gw = 0, gx = 0, gy = 0;
+                            if (!Locate(loc, idx, h, w, out long x0, out long y0, out double fx, out double fy)) continue; // gradients stay zero
+                            double a = double.CreateTruncating(attn[idx]), gw = 0, gx = 0, gy = 0;
                             for (int corner = 0; corner < 4; corner++)
                             {
                                 long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
@@ -116,6 +108,21 @@ internal static unsafe class DeformableSamplingKernel
                 }
             }
         });
+    }
+
+    // Pixel coordinates of sample idx on an h×w map (pixel-centre convention): the top-left neighbour (x0, y0) and the
+    // fractions (fx, fy); false when the sample lies wholly outside (coordinate ≤ −1 or ≥ size), as the CUDA kernel skips it.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static bool Locate<T>(T* loc, long idx, long h, long w, out long x0, out long y0, out double fx, out double fy)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        double x = double.CreateTruncating(loc[2 * idx]) * w - 0.5;
+        double y = double.CreateTruncating(loc[2 * idx + 1]) * h - 0.5;
+        x0 = (long)Math.Floor(x);
+        y0 = (long)Math.Floor(y);
+        fx = x - x0;
+        fy = y - y0;
+        return x > -1 && y > -1 && x < w && y < h;
     }
 
     // y += alpha·x over n contiguous values
