@@ -45,7 +45,8 @@ public sealed record MmfsOptions(
     /// <summary>Effective output width.</summary>
     [JsonIgnore] public int OutDim => DOut < 0 ? DModel : DOut;
     /// <summary>Value width (DModel·Ratio), split over the heads.</summary>
-    [JsonIgnore] public int ValueDim => (int)(DModel * Ratio);
+    // (the reference truncates with int(); the epsilon keeps e.g. 5120·0.2 = 1023.99999… from truncating to 1023)
+    [JsonIgnore] public int ValueDim => (int)Math.Floor(DModel * Ratio + 1e-9);
     /// <summary>Per-level sides (default: a single level of side 16, as in the reference signature).</summary>
     [JsonIgnore] public int[] Sides => SpatialShapes ?? [16];
 
