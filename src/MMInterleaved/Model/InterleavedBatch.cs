@@ -1,0 +1,11 @@
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Model;
+
+/// <summary>
+/// One batch of interleaved sequences: token ids [B,L] where each image is &lt;|beginofimage|&gt; followed by K
+/// &lt;|image|&gt; placeholders, the attention mask [B,L] (1 = real token; right padding for training, left padding for
+/// generation), and the images [N,3,S,S] in [0,1], matched to the image blocks in row-major order. Optional text-loss
+/// rules: <paramref name="IgnoreNoImagePrefix"/> (caption-pair sources) and per-row <paramref name="PromptOffsets"/>.
+/// </summary>
+public sealed record InterleavedBatch(Tensor InputIds, Tensor AttentionMask, Tensor Images, bool IgnoreNoImagePrefix = false, long[]? PromptOffsets = null);

@@ -1,0 +1,196 @@
+using MMInterleaved.Language;
+using MMInterleaved.Ops;
+using MMInterleaved.Vision;
+using TorchSharp;
+using TorchSharp.Modules;
+using TorchSharp.Utils;
+using static TorchSharp.torch;
+using F = TorchSharp.torch.nn.functional;
+
+namespace MMInterleaved.Model;
+
+/// <summary>
+/// The comprehension half of MM-Interleaved, composed as the reference composes it (top-level names <c>soi_token</c>,
+/// <c>visual_tokenizer</c>, <c>mm_decoder</c>, <c>text_decoder</c>): images become K visual tokens that replace the
+/// &lt;|image|&gt; placeholders; a learnable vector is added at every &lt;|beginofimage|&gt;; the LLaMA decoder reads the
+/// sequence, and its MMFS layers read the multi-scale maps of every image the token may see (same &lt;s&gt; segment, already
+/// started); the text head gives next-token logits; the text loss masks targets as the reference does.
+/// </summary>
+public sealed class MMInterleavedModel : nn.Module
+{
+    [ComponentName(Name = "soi_token")] private readonly Parameter soiToken;
+    [ComponentName(Name = "visual_tokenizer")] private readonly VisualTokenizer visualTokenizer;
+    [ComponentName(Name = "mm_decoder")] private readonly LlamaDecoder mmDecoder;
+    [ComponentName(Name = "text_decoder")] private readonly TextDecoder textDecoder;
+
+    /// <summary>The configuration.</summary>
+    public ModelConfig Config { get; }
+
+    /// <summary>Builds the model (on the default device); applies freezing and loads a pre-trained encoder when configured.</summary>
+    public MMInterleavedModel(ModelConfig config, string name = "MMInterleaved") : base(name)
+    {
+        Config = config.Validated();
+        var cross = config.CrossAttention;
+        bool tokens = cross.Kind == CrossAttentionKind.DenseResamplerTokens;
+        int valueDim = tokens ? config.Decoder.HiddenSize : config.Vision.HiddenSize;
+        int[] sides = tokens ? [config.NumImageTokens] : cross.FeatureLevels.Select(l => config.MultiScaleSides[l]).ToArray();
+        int baseSide = cross.BaseSpatialShape ?? config.GridSide;
+        soiToken = nn.Parameter(zeros(1, config.Decoder.HiddenSize));
+        visualTokenizer = new VisualTokenizer(config);
+        mmDecoder = new LlamaDecoder(config.Decoder, i => cross.HasLayer(i) ? new LlamaMmfsAttention(config.Decoder, cross, valueDim, sides, baseSide) : null);
+        textDecoder = new TextDecoder(config.Decoder.HiddenSize, config.Decoder.VocabSize, config.TextHead, config.Decoder.InitializerRange);
+        RegisterComponents();
+        if (config.PretrainedEncoderPath is not null) visualTokenizer.Encoder.LoadFromSafetensors(config.PretrainedEncoderPath);
+        ApplyFreezing();
+    }
+
+    /// <summary>The image tokenizer.</summary>
+    public VisualTokenizer VisualTokenizer => visualTokenizer;
+    /// <summary>The decoder.</summary>
+    public LlamaDecoder Decoder => mmDecoder;
+    /// <summary>The text head.</summary>
+    public TextDecoder TextHead => textDecoder;
+
+    /// <summary>tanh of every MMFS gate, in layer order (either sign means open).</summary>
+    public double[] GateValues() => mmDecoder.CrossAttentionBlocks.Select(b => b.GateValue).ToArray();
+
+    /// <summary>Logits for every position and, when the batch has targets, the text loss (mean over counted targets).</summary>
+    public ModelOutput forward(InterleavedBatch batch)
+    {
+        var (embeds, memory) = Prepare(batch);
+        var positions = (batch.AttentionMask.cumsum(-1) - 1).clamp_min(0);
+        var hidden = mmDecoder.forward(embeds, batch.AttentionMask, positions, memory);
+        var logits = textDecoder.forward(hidden);
+        var targets = InterleavedSequence.TextTargets(batch.InputIds, batch.AttentionMask, Config.Tokens, batch.IgnoreNoImagePrefix, batch.PromptOffsets);
+        long count = targets.ne(-100).sum().item<long>();
+        if (count == 0) return new ModelOutput(logits, null, 0);
+        var loss = F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.view(-1), ignore_index: -100);
+        return new ModelOutput(logits, loss * Config.LossTextWeight, count);
+    }
+
+    /// <summary>Generates text after each (left-padded) prompt row; stops at &lt;/s&gt; or &lt;|beginofimage|&gt;.</summary>
+    public GenerationResult GenerateTexts(InterleavedBatch prompt, GenerationOptions options)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (embeds, memory) = Prepare(prompt);
+        return TextGeneration.Generate(new DecoderStepper(mmDecoder, textDecoder), embeds, prompt.AttentionMask, memory, options,
+            [Config.Tokens.Eos, Config.Tokens.BeginOfImage], Config.Tokens.Pad);
+    }
+
+    /// <summary>
+    /// Scores answer options by the summed log-probability of their tokens after a context (the reference's
+    /// <c>generate_scores</c>, used for ranking). <paramref name="context"/> holds one row; each option is a list of token
+    /// ids (no &lt;s&gt;). Returns one score per option.
+    /// </summary>
+    public double[] ScoreOptions(InterleavedBatch context, IReadOnlyList<long[]> options)
+    {
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        if (context.InputIds.shape[0] != 1) throw new ArgumentException("ScoreOptions takes a context of one row.");
+        long[] ids = context.InputIds[0].masked_select(context.AttentionMask[0].to(ScalarType.Bool)).data<long>().ToArray();
+        int longest = options.Max(o => o.Length);
+        var rows = new long[options.Count * (ids.Length + longest)];
+        var masks = new long[rows.Length];
+        Array.Fill(rows, Config.Tokens.Pad);
+        for (int o = 0; o < options.Count; o++)
+        {
+            int at = o * (ids.Length + longest);
+            ids.CopyTo(rows, at);
+            options[o].CopyTo(rows, at + ids.Length);
+            Array.Fill(masks, 1L, at, ids.Length + options[o].Length);
+        }
+        long width = ids.Length + longest;
+        var images = context.Images.repeat(options.Count, 1, 1, 1);
+        var batch = new InterleavedBatch(tensor(rows).view(options.Count, width).to(context.InputIds.device),
+            tensor(masks).view(options.Count, width).to(context.InputIds.device), images);
+        var logProbabilities = F.log_softmax(forward(batch).Logits.to(float32), -1);
+        var scores = new double[options.Count];
+        for (int o = 0; o < options.Count; o++)
+            for (int t = 0; t < options[o].Length; t++)
+                scores[o] += logProbabilities[o, ids.Length + t - 1, options[o][t]].item<float>();
+        return scores;
+    }
+
+    /// <summary>Input embeddings with visual tokens scattered in and the &lt;BoI&gt; vector added, and the MMFS memory.</summary>
+    public (Tensor Embeds, VisualMemory Memory) Prepare(InterleavedBatch batch)
+    {
+        var ids = batch.InputIds;
+        long b = ids.shape[0], l = ids.shape[1], d = Config.Decoder.HiddenSize, k = Config.NumImageTokens;
+        var (_, counts) = InterleavedSequence.ImageStarts(ids, Config.Tokens);
+        long images = counts.Sum();
+        if (images != batch.Images.shape[0])
+            throw new ArgumentException($"the token ids hold {images} image blocks (<|beginofimage|> + <|image|>…) but {batch.Images.shape[0]} images were given.");
+        var placeholders = ids.eq(Config.Tokens.Image);
+        long slotsInIds = placeholders.sum().item<long>();
+        if (slotsInIds != images * k)
+            throw new ArgumentException($"the token ids hold {slotsInIds} <|image|> placeholders; {images} images × NumImageTokens {k} = {images * k} expected (each image is <|beginofimage|> followed by exactly {k} <|image|>).");
+
+        var embeds = mmDecoder.Embed(ids);
+        VisualMemory memory;
+        if (images > 0)
+        {
+            var vision = visualTokenizer.forward(batch.Images.to(embeds.dtype));
+            var positions = placeholders.flatten().nonzero().squeeze(1);
+            embeds = embeds.reshape(b * l, d).index_copy(0, positions, vision.VisualTokens.reshape(-1, d)).view(b, l, d);
+            memory = Memory(ids, counts, vision);
+        }
+        else
+        {
+            memory = EmptyMemory(b, l, embeds.dtype, embeds.device);
+        }
+        embeds = embeds + ids.eq(Config.Tokens.BeginOfImage).unsqueeze(-1).to(embeds.dtype) * soiToken;
+        return (embeds, memory);
+    }
+
+    private VisualMemory Memory(Tensor ids, long[] counts, VisualTokenizerOutput vision)
+    {
+        var cross = Config.CrossAttention;
+        Tensor perImage;
+        (long H, long W)[] levelShapes;
+        if (cross.Kind == CrossAttentionKind.DenseResamplerTokens)
+        {
+            perImage = vision.VisualTokens;                                          // [N,K,D]
+            levelShapes = [(Config.NumImageTokens, 1)];
+        }
+        else
+        {
+            var maps = cross.FeatureLevels.Select(i => vision.MultiScaleFeatures[i]).ToArray();
+            perImage = cat(maps.Select(m => m.flatten(2).transpose(1, 2)).ToArray(), 1);   // [N,S,W]
+            levelShapes = maps.Select(m => (m.shape[2], m.shape[3])).ToArray();
+        }
+        var slots = InterleavedSequence.GatherSlots(perImage, counts);              // [B,I,S,W]
+        long slotCount = slots.shape[1];
+        var shapes = Enumerable.Repeat(levelShapes, (int)slotCount).SelectMany(x => x).ToArray();
+        return new VisualMemory(slots,
+            tensor(shapes.SelectMany(s => new[] { s.H, s.W }).ToArray(), device: ids.device).view(-1, 2),
+            tensor(MultiScaleDeformableAttention.StartsOf(shapes), device: ids.device),
+            InterleavedSequence.VisibilityMask(ids, Config.Tokens, cross.MultiImage));
+    }
+
+    // A batch without images still runs the cross-attention blocks (on one empty, hidden slot), so a row's result does not
+    // depend on whether other rows in its batch have images.
+    private VisualMemory EmptyMemory(long b, long l, ScalarType dtype, Device device)
+    {
+        var cross = Config.CrossAttention;
+        (long H, long W)[] shapes = cross.Kind == CrossAttentionKind.DenseResamplerTokens
+            ? [(Config.NumImageTokens, 1)]
+            : cross.FeatureLevels.Select(i => ((long)Config.MultiScaleSides[i], (long)Config.MultiScaleSides[i])).ToArray();
+        long s = shapes.Sum(x => x.H * x.W);
+        long width = cross.Kind == CrossAttentionKind.DenseResamplerTokens ? Config.Decoder.HiddenSize : Config.Vision.HiddenSize;
+        return new VisualMemory(zeros([b, 1, s, width], dtype: dtype, device: device),
+            tensor(shapes.SelectMany(x => new[] { x.H, x.W }).ToArray(), device: device).view(-1, 2),
+            tensor(MultiScaleDeformableAttention.StartsOf(shapes), device: device),
+            zeros([b, l, 1], dtype: int64, device: device));
+    }
+
+    /// <summary>The reference's freezing: the language model except <c>llama_cross_attn</c>; the ViT except the adapter;
+    /// the FrozenPlusNew head's <c>head</c>.</summary>
+    private void ApplyFreezing()
+    {
+        if (Config.FreezeLanguageModel)
+            foreach (var (name, parameter) in mmDecoder.named_parameters())
+                if (!name.Contains("llama_cross_attn", StringComparison.Ordinal)) parameter.requires_grad = false;
+        if (Config.FreezeVisionEncoder) visualTokenizer.Encoder.FreezeVit();
+    }
+}

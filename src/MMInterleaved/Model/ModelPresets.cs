@@ -1,0 +1,64 @@
+using MMInterleaved.Language;
+using MMInterleaved.Vision;
+
+namespace MMInterleaved.Model;
+
+/// <summary>
+/// Named model sizes. <c>tiny</c>: CPU tests (a forward+backward well under a second). <c>small</c>: the ablation model
+/// for 2 CPU cores (issue 5 sizes its data and training around it). <c>paper</c>: the reference sizes (CLIP ViT-L/14 at 224,
+/// ViT-Adapter, 12-layer Q-Former with 64 queries, Vicuna-13B dims, MMFS every 4 layers) — for people with real
+/// checkpoints and GPUs; never allocated in tests (parameter counts use the meta device).
+/// </summary>
+public static class ModelPresets
+{
+    /// <summary>Preset names.</summary>
+    public static IReadOnlyList<string> Names { get; } = ["tiny", "small", "paper"];
+
+    /// <summary>The preset of that name.</summary>
+    public static ModelConfig Get(string name) => name.ToLowerInvariant() switch
+    {
+        "tiny" => Tiny,
+        "small" => Small,
+        "paper" => Paper,
+        _ => throw new ArgumentException($"unknown preset '{name}': expected one of {string.Join(", ", Names)}, or a path to a config.json."),
+    };
+
+    /// <summary>A preset name or a config.json path.</summary>
+    public static ModelConfig Resolve(string presetOrPath) =>
+        Names.Contains(presetOrPath.ToLowerInvariant()) ? Get(presetOrPath) : ModelConfig.Load(presetOrPath);
+
+    /// <summary>Seconds-scale model for tests: 32-px images, 8×8 patch grid, 4 visual tokens, 2-layer decoder of width 64.</summary>
+    public static ModelConfig Tiny => new ModelConfig
+    {
+        Vision = new VisionEncoderConfig(ImageSize: 32, PatchSize: 4, HiddenSize: 32, NumLayers: 4, NumHeads: 2, IntermediateSize: 64),
+        Adapter = new AdapterConfig { ConvInplanes = 8, DeformHeads = 2, DeformPoints = 2, InteractionIndexes = [[0, 0], [1, 1], [2, 2], [3, 3]] },
+        // no dropout at this scale: tests compare runs exactly and overfit single batches
+        Resampler = new ResamplerConfig { NumQueries = 4, HiddenSize = 32, EncoderHiddenSize = 32, NumLayers = 2, NumHeads = 2, IntermediateSize = 64, HiddenDropout = 0, AttentionDropout = 0 },
+        Decoder = new DecoderConfig(VocabSize: 64, HiddenSize: 64, IntermediateSize: 128, NumLayers: 2, NumHeads: 4, MaxPositionEmbeddings: 512),
+        CrossAttention = new CrossAttentionConfig { Frequency = 2, NumHeads = 4, NumPoints = 2, OffsetInitMagnitude = 2, MaxImagesPerSequence = 8 },
+        NumImageTokens = 4,
+        Tokens = new SpecialTokens(Bos: 1, Eos: 2, Pad: 0, BeginOfImage: 62, Image: 63),
+        TextHead = TextHeadKind.Single,
+        FreezeLanguageModel = false,
+        FreezeVisionEncoder = false,
+    }.Validated();
+
+    /// <summary>The ablation model: 64-px images, 16×16 patch grid, 8 visual tokens, a 4-layer decoder of width 128 with MMFS
+    /// every 2 layers, offsets initialised over a quarter of the grid (pilot finding).</summary>
+    public static ModelConfig Small => new ModelConfig
+    {
+        Vision = new VisionEncoderConfig(ImageSize: 64, PatchSize: 4, HiddenSize: 64, NumLayers: 4, NumHeads: 4, IntermediateSize: 256),
+        Adapter = new AdapterConfig { ConvInplanes = 16, DeformHeads = 4, DeformPoints = 4, InteractionIndexes = [[0, 0], [1, 1], [2, 2], [3, 3]] },
+        Resampler = new ResamplerConfig { NumQueries = 8, HiddenSize = 64, EncoderHiddenSize = 64, NumLayers = 4, NumHeads = 4, IntermediateSize = 256 },
+        Decoder = new DecoderConfig(VocabSize: 512, HiddenSize: 128, IntermediateSize: 384, NumLayers: 4, NumHeads: 4, MaxPositionEmbeddings: 1024),
+        CrossAttention = new CrossAttentionConfig { Frequency = 2, NumHeads = 4, NumPoints = 4, OffsetInitMagnitude = 4, MaxImagesPerSequence = 16 },
+        NumImageTokens = 8,
+        Tokens = new SpecialTokens(Bos: 1, Eos: 2, Pad: 0, BeginOfImage: 510, Image: 511),
+        TextHead = TextHeadKind.Single,
+        FreezeLanguageModel = false,
+        FreezeVisionEncoder = false,
+    }.Validated();
+
+    /// <summary>The reference model (reference-spec §1.2, §2, §3).</summary>
+    public static ModelConfig Paper => new ModelConfig().Validated();
+}
