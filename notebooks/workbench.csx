@@ -10,6 +10,7 @@ using Microsoft.DotNet.Interactive.Formatting;
 
 MMInterleaved.Native.TorchNative.EnsureLoaded();
 // Plotly charts: plotly.js is inlined from Plotly.NET.dll (no CDN), once per kernel session.
+MMInterleaved.Visualization.PlotlyHtml.NewSession();
 Formatter.Register<Plotly.NET.GenericChart>((chart, writer) => writer.Write(MMInterleaved.Visualization.PlotlyHtml.Fragment(chart)), HtmlFormatter.MimeType);
 // Image tensors wrapped in ImageView show as pictures.
 Formatter.Register<MMInterleaved.Visualization.ImageView>((image, writer) => writer.Write(image.ToHtml()), HtmlFormatter.MimeType);

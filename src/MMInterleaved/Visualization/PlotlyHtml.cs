@@ -15,6 +15,10 @@ public static class PlotlyHtml
     /// <summary>The plotly.js source shipped inside Plotly.NET.</summary>
     public static string PlotlyJs => Script.Value;
 
+    /// <summary>Starts a new notebook session: the next fragment carries plotly.js again. workbench.csx calls it, so each
+    /// kernel (and each notebook the test runner executes in one process) defines window.Plotly in its own first chart.</summary>
+    public static void NewSession() => Interlocked.Exchange(ref includedInSession, 0);
+
     /// <summary>An HTML fragment for a notebook cell. The first fragment of a process includes plotly.js;
     /// pass <paramref name="includePlotlyJs"/> = true to force it (for example after clearing all outputs).</summary>
     public static string Fragment(GenericChart chart, bool? includePlotlyJs = null)
