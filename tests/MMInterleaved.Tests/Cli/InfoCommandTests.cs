@@ -46,4 +46,24 @@ public class InfoCommandTests
         Assert.Contains("'tpu'", error.ToString());
         Assert.Contains("auto, cpu, cuda, cuda:N", error.ToString());
     }
+
+    [Fact]
+    public void Info_with_the_paper_preset_prints_counts_that_match_the_reference()
+    {
+        var writer = new StringWriter();
+        var previous = AnsiConsole.Console;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No });
+        try
+        {
+            Assert.Equal(0, Program.Main(["info", "--preset", "paper"]));
+        }
+        finally
+        {
+            AnsiConsole.Console = previous;
+        }
+        string text = writer.ToString();
+        Assert.Contains("36,303,537", text);      // one decoder MMFS layer, ≈36.3 M as in the reference
+        Assert.Contains("12,852,034,560", text);  // Vicuna-13B with the two added rows
+        Assert.Contains("303,177,728", text);     // CLIP ViT-L/14
+    }
 }
