@@ -237,4 +237,31 @@ public class MMInterleavedModelTests
         Assert.Equal(first, scores[0], 4);
         Assert.Equal(second, scores[1], 4);
     }
+
+    [Fact]
+    public void A_pretrained_encoder_file_is_loaded_and_the_vit_frozen_as_configured()
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(4);
+        var source = new MMInterleavedModel(ModelPresets.Tiny);
+        string file = Path.Combine(Path.GetTempPath(), $"mmi-encoder-{Guid.NewGuid():N}.safetensors");
+        try
+        {
+            source.VisualTokenizer.Encoder.SaveToSafetensors(file);
+            manual_seed(5);
+            var model = new MMInterleavedModel(ModelPresets.Tiny with { PretrainedEncoderPath = file, FreezeVisionEncoder = true });
+            var expected = source.VisualTokenizer.Encoder.state_dict();
+            foreach (var (key, value) in model.VisualTokenizer.Encoder.state_dict())
+                Assert.True(value.eq(expected[key]).all().item<bool>(), key);
+            var encoderParameters = model.VisualTokenizer.Encoder.named_parameters().ToList();
+            Assert.All(encoderParameters.Where(p => !p.name.Contains("adapter")), p => Assert.False(p.parameter.requires_grad, p.name));
+            Assert.All(encoderParameters.Where(p => p.name.Contains("adapter")), p => Assert.True(p.parameter.requires_grad, p.name));
+            var missing = Assert.Throws<FileNotFoundException>(() => new MMInterleavedModel(ModelPresets.Tiny with { PretrainedEncoderPath = file + ".absent" }));
+            Assert.Contains(".absent", missing.Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }
