@@ -88,10 +88,11 @@ public static class InterleavedSequence
     /// every ignored target hold −100), following spec §6.1: a target is ignored when it is pad, &lt;|image|&gt; or &lt;s&gt;, or
     /// its attention mask is 0; when token t is &lt;s&gt; and t+1 is &lt;|beginofimage|&gt; (a segment-initial image is never
     /// predicted); optionally when no &lt;|beginofimage|&gt; precedes it in its segment (<paramref name="ignoreNoImagePrefix"/>,
-    /// the reference's rule for caption-pair sources); and before each row's prompt offset (<paramref name="promptOffsets"/>,
-    /// position of the first target that counts).
+    /// the reference's rule for caption-pair sources); before each row's prompt offset (<paramref name="promptOffsets"/>,
+    /// position of the first target that counts); and where <paramref name="targetMask"/> [B,L] is 0 at the target token.
     /// </summary>
-    public static Tensor TextTargets(Tensor inputIds, Tensor attentionMask, SpecialTokens tokens, bool ignoreNoImagePrefix = false, long[]? promptOffsets = null)
+    public static Tensor TextTargets(Tensor inputIds, Tensor attentionMask, SpecialTokens tokens, bool ignoreNoImagePrefix = false,
+        long[]? promptOffsets = null, Tensor? targetMask = null)
     {
         long b = inputIds.shape[0], l = inputIds.shape[1];
         var next = inputIds.narrow(1, 1, l - 1);
@@ -111,6 +112,7 @@ public static class InterleavedSequence
             var offsets = tensor(promptOffsets, device: inputIds.device).view(b, 1);
             ignore |= (arange(1, l, device: inputIds.device).view(1, -1) < offsets);
         }
+        if (targetMask is not null) ignore |= targetMask.narrow(1, 1, l - 1).eq(0);
         var targets = where(ignore, full_like(next, -100), next);
         return cat([targets, full(b, 1, -100L, dtype: int64, device: inputIds.device)], 1);
     }

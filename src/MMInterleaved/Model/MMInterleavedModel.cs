@@ -61,7 +61,7 @@ public sealed class MMInterleavedModel : nn.Module
         var positions = (batch.AttentionMask.cumsum(-1) - 1).clamp_min(0);
         var hidden = mmDecoder.forward(embeds, batch.AttentionMask, positions, memory);
         var logits = textDecoder.forward(hidden);
-        var targets = InterleavedSequence.TextTargets(batch.InputIds, batch.AttentionMask, Config.Tokens, batch.IgnoreNoImagePrefix, batch.PromptOffsets);
+        var targets = InterleavedSequence.TextTargets(batch.InputIds, batch.AttentionMask, Config.Tokens, batch.IgnoreNoImagePrefix, batch.PromptOffsets, batch.TargetMask);
         long count = targets.ne(-100).sum().item<long>();
         if (count == 0) return new ModelOutput(logits, null, 0);
         var loss = F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.view(-1), ignore_index: -100);
