@@ -47,7 +47,11 @@ public static class ModelPresets
     /// every 2 layers, offsets initialised over a quarter of the grid (pilot finding).</summary>
     public static ModelConfig Small => new ModelConfig
     {
-        Vision = new VisionEncoderConfig(ImageSize: 64, PatchSize: 4, HiddenSize: 64, NumLayers: 4, NumHeads: 4, IntermediateSize: 256),
+        // the pilot's stem (3×3 convs, strides 1,2,1,2, widths 32/32/64/64): a 4-px patch convolution cannot read 8-px glyphs fast
+        Vision = new VisionEncoderConfig(ImageSize: 64, PatchSize: 4, HiddenSize: 64, NumLayers: 4, NumHeads: 4, IntermediateSize: 256)
+        {
+            ConvStemWidths = [32, 32, 64, 64],
+        },
         Adapter = new AdapterConfig { ConvInplanes = 16, DeformHeads = 4, DeformPoints = 4, InteractionIndexes = [[0, 0], [1, 1], [2, 2], [3, 3]] },
         Resampler = new ResamplerConfig { NumQueries = 8, HiddenSize = 64, EncoderHiddenSize = 64, NumLayers = 4, NumHeads = 4, IntermediateSize = 256 },
         Decoder = new DecoderConfig(VocabSize: 512, HiddenSize: 128, IntermediateSize: 384, NumLayers: 4, NumHeads: 4, MaxPositionEmbeddings: 1024),

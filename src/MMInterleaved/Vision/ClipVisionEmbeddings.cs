@@ -14,6 +14,7 @@ public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
 {
     [ComponentName(Name = "class_embedding")] private readonly Parameter classEmbedding;
     [ComponentName(Name = "patch_embedding")] private readonly Conv2d patchEmbedding;
+    [ComponentName(Name = "conv_stem")] private readonly ConvStem? convStem;
     [ComponentName(Name = "position_embedding")] private readonly Embedding positionEmbedding;
     [ComponentName(Name = "position_ids")] private readonly Tensor positionIds;
 
@@ -26,7 +27,15 @@ public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
         this.config = config.Validated();
         int w = config.HiddenSize, positions = config.NumPatches + 1;
         classEmbedding = nn.Parameter(randn(w));
-        patchEmbedding = nn.Conv2d(config.NumChannels, w, config.PatchSize, stride: config.PatchSize, bias: false);
+        if (config.ConvStemWidths is { } widths)
+        {
+            convStem = new ConvStem(config.NumChannels, widths);
+            patchEmbedding = nn.Conv2d(widths[^1], w, 1, bias: false); // the stem reaches the patch grid; 1×1 to the token width
+        }
+        else
+        {
+            patchEmbedding = nn.Conv2d(config.NumChannels, w, config.PatchSize, stride: config.PatchSize, bias: false);
+        }
         positionEmbedding = nn.Embedding(positions, w);
         positionIds = arange(positions, dtype: int64).unsqueeze(0);
         RegisterComponents();
@@ -36,7 +45,8 @@ public sealed class ClipVisionEmbeddings : nn.Module<Tensor, Tensor>
     public override Tensor forward(Tensor pixelValues)
     {
         long b = pixelValues.shape[0];
-        Tensor patches = patchEmbedding.forward(pixelValues).flatten(2).transpose(1, 2); // [B,G²,W]
+        Tensor stem = convStem is null ? pixelValues : convStem.forward(pixelValues);
+        Tensor patches = patchEmbedding.forward(stem).flatten(2).transpose(1, 2); // [B,G²,W]
         Tensor cls = classEmbedding.to(patches.dtype).expand(b, 1, config.HiddenSize);
         // Module.to(dtype) may convert buffers; the ids are indices, so keep them int64.
         Tensor positions = positionEmbedding.forward(positionIds.to(int64)); // [1,1+G²,W]

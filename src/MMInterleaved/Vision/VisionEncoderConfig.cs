@@ -26,6 +26,10 @@ public sealed record VisionEncoderConfig(
     string HiddenAct = "quick_gelu",
     int NumChannels = 3)
 {
+    /// <summary>Widths of a convolutional stem that replaces the single patch convolution (see <see cref="ConvStem"/>);
+    /// null (default) keeps CLIP's patch embedding. Needs a power-of-two PatchSize P and 2·log2(P) widths.</summary>
+    public int[]? ConvStemWidths { get; init; }
+
     /// <summary>The activations <see cref="HiddenAct"/> may name.</summary>
     public static readonly IReadOnlyList<string> SupportedActivations = ["quick_gelu", "gelu"];
 
@@ -51,6 +55,14 @@ public sealed record VisionEncoderConfig(
         Require(HiddenAct is not null && SupportedActivations.Contains(HiddenAct),
             $"HiddenAct is \"{HiddenAct}\"; it must be one of {string.Join(", ", SupportedActivations.Select(a => $"\"{a}\""))}.");
         Require(NumChannels > 0, $"NumChannels is {NumChannels}; it must be positive.");
+        if (ConvStemWidths is { } widths)
+        {
+            bool powerOfTwo = PatchSize >= 2 && (PatchSize & (PatchSize - 1)) == 0;
+            int pairs = powerOfTwo ? (int)Math.Log2(PatchSize) : 0;
+            Require(powerOfTwo, $"ConvStemWidths is set, so PatchSize ({PatchSize}) must be a power of two of at least 2.");
+            Require(widths.Length == 2 * pairs && widths.All(w => w > 0),
+                $"ConvStemWidths has {widths.Length} entries ([{string.Join(", ", widths)}]); PatchSize {PatchSize} needs {2 * pairs} positive widths (stride 1, 2 per halving).");
+        }
         return this;
     }
 }
