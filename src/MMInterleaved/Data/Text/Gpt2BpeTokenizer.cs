@@ -6,8 +6,8 @@ namespace MMInterleaved.Data.Text;
 
 /// <summary>
 /// GPT-2 byte-level BPE (Microsoft.ML.Tokenizers with its bundled GPT-2 data, fully offline) for natural text and real
-/// data. Ids 0..50255 are the BPE pieces and 50256 is GPT-2's &lt;|endoftext|&gt; (never produced by <see cref="Encode"/>
-/// for ordinary text); the model's specials follow: &lt;s&gt; 50257, &lt;/s&gt; 50258, pad 50259, &lt;|beginofimage|&gt; 50260,
+/// data. Ids 0..50255 are the BPE pieces and 50256 is GPT-2's &lt;|endoftext|&gt; (the library reads that literal out of the
+/// text; to the model it is an ordinary row, and Decode skips it with skipSpecial); the model's specials follow: &lt;s&gt; 50257, &lt;/s&gt; 50258, pad 50259, &lt;|beginofimage|&gt; 50260,
 /// &lt;|image|&gt; 50261, so <see cref="VocabSize"/> is 50262. Text is not normalised (case and spaces are kept; GPT-2 marks
 /// a word's leading space inside the piece, so "cat" and " cat" differ).
 /// </summary>

@@ -4,8 +4,8 @@ namespace MMInterleaved.Data.Text;
 
 /// <summary>
 /// A text tokenizer for the model: plain text to ids and back, plus the ids of the model's special tokens in this
-/// vocabulary. <see cref="Encode"/> never adds specials and never parses them out of the text (the sequence builder
-/// places &lt;s&gt;, &lt;/s&gt;, &lt;|beginofimage|&gt; and &lt;|image|&gt; as ids).
+/// vocabulary. <see cref="Encode"/> never adds the model's specials and never reads them out of the text (the sequence
+/// builder places &lt;s&gt;, &lt;/s&gt;, &lt;|beginofimage|&gt; and &lt;|image|&gt; as ids), so text cannot forge an image block.
 /// </summary>
 public interface ITextTokenizer
 {

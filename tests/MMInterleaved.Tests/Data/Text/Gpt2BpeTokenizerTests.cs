@@ -24,6 +24,7 @@ public class Gpt2BpeTokenizerTests
         Assert.Equal(50262, tokenizer.VocabSize);
         Assert.All(new[] { s.Bos, s.Eos, s.Pad, s.BeginOfImage, s.Image }, id => Assert.InRange(id, 50257, tokenizer.VocabSize - 1));
         Assert.All(tokenizer.Encode("<s> hello </s> <|image|>"), id => Assert.InRange(id, 0, 50255));
+        Assert.Equal([5303, Gpt2BpeTokenizer.EndOfTextId, 8117], tokenizer.Encode("hi<|endoftext|>there")); // GPT-2's own, not a model special
         long[] row = [s.Bos, s.BeginOfImage, s.Image, 3797, s.Eos, s.Pad];
         Assert.Equal(" cat", tokenizer.Decode(row));
         Assert.Equal("<s><|beginofimage|><|image|> cat</s><pad>", tokenizer.Decode(row, skipSpecial: false));
