@@ -24,6 +24,9 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
     /// <summary>Called every EvalEvery steps and at the end; returns named metrics (logged and reported).</summary>
     public Func<int, IReadOnlyDictionary<string, double>>? Evaluate { get; init; }
 
+    /// <summary>Called with each evaluation's metrics; true ends the run early (after a checkpoint).</summary>
+    public Func<IReadOnlyDictionary<string, double>, bool>? StopWhen { get; init; }
+
     /// <summary>Extra numbers logged with each step (for example the MMFS gates).</summary>
     public Func<IReadOnlyDictionary<string, double>>? ExtraMetrics { get; init; }
 
@@ -119,14 +122,17 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 }, LogJson));
                 Progress?.Invoke(progress);
             }
+            bool stop = false;
             if (Evaluate is not null && ((config.EvalEvery > 0 && done % config.EvalEvery == 0) || done == config.Steps))
             {
                 var metrics = Evaluate(done);
                 log.WriteLine(JsonSerializer.Serialize(new { step = done, eval = metrics }, LogJson));
                 Evaluated?.Invoke(done, metrics);
+                stop = StopWhen?.Invoke(metrics) == true;
             }
-            if ((config.CheckpointEvery > 0 && done % config.CheckpointEvery == 0) || done == config.Steps)
+            if ((config.CheckpointEvery > 0 && done % config.CheckpointEvery == 0) || done == config.Steps || stop)
                 checkpoint = store.Save(done, model, optimizer, data.Position, CheckpointFiles);
+            if (stop) return new TrainingResult(done, lastLoss, history, checkpoint, skipped);
         }
         return new TrainingResult(config.Steps, lastLoss, history, checkpoint, skipped);
     }

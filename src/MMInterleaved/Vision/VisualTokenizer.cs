@@ -51,13 +51,20 @@ public sealed class VisualTokenizer : nn.Module
     /// <summary>The vision encoder (ViT + adapter).</summary>
     public ClipVisionAdapterModel Encoder => encoder;
 
+    /// <summary>CLIP's pixel normalisation of images in [0,1] (what the encoder expects).</summary>
+    public static Tensor Normalize(Tensor images) =>
+        Normalize(images, tensor(new[] { 0.48145466f, 0.4578275f, 0.40821073f }).view(1, 3, 1, 1), tensor(new[] { 0.26862954f, 0.26130258f, 0.27577711f }).view(1, 3, 1, 1));
+
+    private static Tensor Normalize(Tensor images, Tensor mean, Tensor std) =>
+        (images - mean.to(images.dtype).to(images.device)) / std.to(images.dtype).to(images.device);
+
     /// <summary>images [N,3,S,S] in [0,1] with S = Vision.ImageSize.</summary>
     public VisualTokenizerOutput forward(Tensor images)
     {
         int size = config.Vision.ImageSize;
         if (images.dim() != 4 || images.shape[1] != 3 || images.shape[2] != size || images.shape[3] != size)
             throw new ArgumentException($"images must be [N,3,{size},{size}] in [0,1] (Vision.ImageSize {size}); got [{string.Join(",", images.shape)}].");
-        var normalised = (images - clipMean.to(images.dtype)) / clipStd.to(images.dtype);
+        var normalised = Normalize(images, clipMean, clipStd);
         var output = encoder.forward(normalised);
         var grid = posEmbed.narrow(0, 1, posEmbed.shape[0] - 1);
         var maps = output.MultiScaleFeatures.Select(map =>
