@@ -13,19 +13,25 @@ public static class ImageTensors
 {
     private static readonly float[] ByteToUnit = Enumerable.Range(0, 256).Select(b => b / 255f).ToArray();
 
-    /// <summary>An image tensor from RGBA8888 bytes (alpha ignored).</summary>
+    /// <summary>An image tensor from RGBA8888 bytes (alpha ignored). Written straight into the tensor's memory: no
+    /// managed float array (a large-object-heap allocation per image at 224 px).</summary>
     public static Tensor FromRgba(ReadOnlySpan<byte> rgba, int width, int height)
     {
         int plane = width * height;
         if (rgba.Length < plane * 4) throw new ArgumentException($"FromRgba: {rgba.Length} bytes hold fewer than {width}×{height}×4.", nameof(rgba));
-        var data = new float[3 * plane];
-        for (int p = 0, j = 0; p < plane; p++, j += 4)
+        var result = empty([3, height, width], float32, CPU);
+        using var storage = result.storage<float>(); // a fresh contiguous tensor: its data starts at the storage base
+        unsafe
         {
-            data[p] = ByteToUnit[rgba[j]];
-            data[plane + p] = ByteToUnit[rgba[j + 1]];
-            data[2 * plane + p] = ByteToUnit[rgba[j + 2]];
+            var data = new Span<float>((void*)storage.data_ptr(), 3 * plane);
+            for (int p = 0, j = 0; p < plane; p++, j += 4)
+            {
+                data[p] = ByteToUnit[rgba[j]];
+                data[plane + p] = ByteToUnit[rgba[j + 1]];
+                data[2 * plane + p] = ByteToUnit[rgba[j + 2]];
+            }
         }
-        return tensor(data, [3, height, width]);
+        return result;
     }
 
     /// <summary>An image tensor from any bitmap (converted to unpremultiplied RGBA8888 first).</summary>
