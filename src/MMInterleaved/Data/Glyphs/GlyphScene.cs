@@ -89,15 +89,13 @@ public sealed class GlyphScene : IGridScene
         var random = new SeededRandom(RenderSeed);
         SceneBackground.Paint(bitmap, canvas, Options, random);
         SceneBackground.PaintDistractors(canvas, Options, random, GlyphPalette.Colors.Take(Options.ColorCount).ToArray());
-        using var paint = new SKPaint { IsAntialias = true, StrokeCap = SKStrokeCap.Round, StrokeJoin = SKStrokeJoin.Round };
+        using var paint = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
         for (int i = 0; i < Glyphs.Count; i++)
         {
             if (i == omit) continue;
             var g = Glyphs[i];
             paint.Color = new SKColor(g.Color.R, g.Color.G, g.Color.B);
-            paint.Style = GlyphShapes.IsFilled(g.Kind) ? SKPaintStyle.Fill : SKPaintStyle.Stroke;
-            paint.StrokeWidth = GlyphShapes.StrokeWidthOf(g.Kind, g.Height, Options.StrokeWidth);
-            using var path = GlyphShapes.Path(g.Kind, g.CenterX, g.CenterY, g.Height, Options.StrokeWidth);
+            using var path = GlyphShapes.Outline(g.Kind, g.CenterX, g.CenterY, g.Height, Options.StrokeWidth);
             canvas.DrawPath(path, paint);
         }
         canvas.Flush();

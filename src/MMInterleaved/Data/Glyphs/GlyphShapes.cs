@@ -94,6 +94,34 @@ public static class GlyphShapes
         return path;
     }
 
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(GlyphKind, double), SKPath> UnitOutlines = new();
+
+    /// <summary>
+    /// The glyph's filled outline centred at (cx, cy) with the given height: for stroked kinds the stroke already
+    /// turned into an area. Every dimension of a glyph is proportional to its height, so the outline is computed
+    /// once per kind at height 1 (stroked with a fine tolerance so it stays smooth when scaled up) and then only
+    /// scaled and moved: rendering skips the stroker, the dearest part of drawing a glyph.
+    /// </summary>
+    public static SKPath Outline(GlyphKind kind, float cx, float cy, float height, double strokeFraction)
+    {
+        var unit = UnitOutlines.GetOrAdd((kind, strokeFraction), key =>
+        {
+            using var skeleton = Path(key.Item1, 0, 0, 1, key.Item2);
+            if (IsFilled(key.Item1)) return new SKPath(skeleton);
+            using var paint = new SKPaint
+            {
+                Style = SKPaintStyle.Stroke, StrokeWidth = StrokeWidthOf(key.Item1, 1, key.Item2),
+                StrokeCap = SKStrokeCap.Round, StrokeJoin = SKStrokeJoin.Round,
+            };
+            var outline = new SKPath();
+            paint.GetFillPath(skeleton, outline, 1024f); // resolution scale: tolerances fit glyphs up to ~1000 px
+            return outline;
+        });
+        var path = new SKPath();
+        unit.Transform(SKMatrix.CreateScaleTranslation(height, height, cx, cy), path);
+        return path;
+    }
+
     /// <summary>The pixel box holding every pixel the glyph touches: the path's tight bounds, grown by half the stroke
     /// width for stroked kinds (round caps and joins stay within that), then rounded outwards.</summary>
     public static PixelBox Box(GlyphKind kind, float cx, float cy, float height, double strokeFraction)

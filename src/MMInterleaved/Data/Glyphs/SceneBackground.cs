@@ -33,25 +33,24 @@ internal static class SceneBackground
             cellX[x] = Math.Min((int)u, Grid - 1);
             fracX[x] = u - cellX[x];
         }
-        Span<byte> px = bitmap.GetPixelSpan();
-        for (int y = 0; y < h; y++)
+        // one 32-bit RGBA store per pixel (little-endian: R in the low byte); 4 noise values per hash. Levels stay in
+        // ±PatchAmplitude and noise in −8…7, so every channel stays within 2…76: no clamping needed.
+        Span<uint> px = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, uint>(bitmap.GetPixelSpan());
+        ulong hash = 0;
+        for (int y = 0, p = 0; y < h; y++)
         {
             float v = (y + 0.5f) / h * Grid;
             int cy = Math.Min((int)v, Grid - 1);
             float fy = v - cy;
-            int row = y * w;
-            for (int x = 0; x < w; x++)
+            for (int x = 0; x < w; x++, p++)
             {
                 int k = cy * (Grid + 1) + cellX[x];
                 float fx = fracX[x];
                 float top = levels[k] + (levels[k + 1] - levels[k]) * fx;
                 float bottom = levels[k + Grid + 1] + (levels[k + Grid + 2] - levels[k + Grid + 1]) * fx;
-                int d = (int)MathF.Round(top + (bottom - top) * fy) + (int)(SeededRandom.Mix(noiseSeed + (ulong)(row + x)) >> 60) - 8;
-                int j = 4 * (row + x);
-                px[j] = (byte)Math.Clamp(r0 + d, 0, 255);
-                px[j + 1] = (byte)Math.Clamp(g0 + d, 0, 255);
-                px[j + 2] = (byte)Math.Clamp(b0 + d, 0, 255);
-                px[j + 3] = 255;
+                if ((p & 3) == 0) hash = SeededRandom.Mix(noiseSeed + (ulong)(p >> 2));
+                int d = (int)MathF.Round(top + (bottom - top) * fy) + (int)((hash >> (16 * (p & 3) + 12)) & 15) - 8;
+                px[p] = (uint)(r0 + d) | (uint)(g0 + d) << 8 | (uint)(b0 + d) << 16 | 0xFF000000u;
             }
         }
         bitmap.NotifyPixelsChanged();
