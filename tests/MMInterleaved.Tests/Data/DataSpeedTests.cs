@@ -12,7 +12,7 @@ public class DataSpeedTests(ITestOutputHelper output)
     [Fact]
     public void Glyph_vqa_generation_is_cheap_next_to_a_training_step()
     {
-        // Measured ~2000–3000 documents/s at 64 px and ~600–900 at 224 px on one thread (docs/data-format.md); the
+        // Measured ~3700–6900 documents/s at 64 px and ~770–1400 at 224 px on one thread (docs/data-format.md); the
         // bounds here only catch an order-of-magnitude regression on a loaded machine.
         int threads = TorchSharp.torch.get_num_threads();
         TorchSharp.torch.set_num_threads(1);

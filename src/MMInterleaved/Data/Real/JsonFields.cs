@@ -11,7 +11,7 @@ internal static class JsonFields
         if (!File.Exists(path)) throw new FileNotFoundException($"{path}: annotation file not found.", path);
         try
         {
-            return JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowTrailingCommas = false });
+            return JsonDocument.Parse(File.ReadAllBytes(path));
         }
         catch (JsonException e)
         {
