@@ -1,0 +1,20 @@
+using MMInterleaved.Data.Glyphs;
+
+namespace MMInterleaved.Data.Tasks;
+
+/// <summary><c>glyph-caption</c>: [image, caption (target)]. Metadata <c>captions</c> holds the five reference captions
+/// (<see cref="GridText.Captions"/>) as a JSON array; <c>caption</c> is the one this document uses.</summary>
+public sealed class GridCaptionTask(GridTaskOptions options, IGridSceneSampler sampler) : GridTask("caption", options, sampler)
+{
+    /// <inheritdoc/>
+    protected override InterleavedDocument Build(long index)
+    {
+        var scene = Scene(index);
+        var captions = GridText.Captions(scene);
+        string caption = Random(index, Purpose.Text).Choose(captions);
+        var meta = BaseMetadata(index, scene);
+        meta["caption"] = caption;
+        meta["captions"] = JsonText.Array(captions);
+        return new([Image(scene), new TextSegment(caption)], Id(index), meta);
+    }
+}

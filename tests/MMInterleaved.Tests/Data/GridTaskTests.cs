@@ -1,0 +1,268 @@
+using System.Globalization;
+using MMInterleaved.Data;
+using MMInterleaved.Data.Glyphs;
+using MMInterleaved.Data.Tasks;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Tests.Data;
+
+[Collection(TorchCollection.Name)]
+public class GridTaskTests
+{
+    private static GridItem ItemAt(IGridScene scene, string cellKey)
+    {
+        var parts = cellKey.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture) - 1).ToArray();
+        return scene.At(parts[0], parts[1]) ?? throw new Xunit.Sdk.XunitException($"no item at {cellKey}");
+    }
+
+    /// <summary>Re-derives a VQA answer from the scene alone, from the question's metadata.</summary>
+    private static void AssertAnswerFollowsFromScene(IGridScene scene, InterleavedDocument d)
+    {
+        string answer = d.Meta("answer")!, question = d.Meta("question")!;
+        switch (d.Meta("question_type"))
+        {
+            case "glyph_at_cell":
+            {
+                var item = ItemAt(scene, d.Meta("cell")!);
+                Assert.Equal(item.Kind.Name, answer);
+                Assert.Contains(GridCells.Phrase(scene.GridSide, item.Row, item.Column) + "?", question);
+                break;
+            }
+            case "color_at_cell":
+            {
+                var item = ItemAt(scene, d.Meta("cell")!);
+                Assert.Equal(item.Color, answer);
+                Assert.Contains("what color is the glyph in " + GridCells.Phrase(scene.GridSide, item.Row, item.Column), question);
+                break;
+            }
+            case "count":
+            {
+                string of = d.Meta("count_of")!;
+                int n = question.Contains($"many {of} glyphs") ? scene.Items.Count(i => i.Color == of) : scene.Items.Count(i => i.Kind.Name == of);
+                Assert.Equal(n.ToString(CultureInfo.InvariantCulture), answer);
+                break;
+            }
+            case "compare":
+            {
+                var a = ItemAt(scene, d.Meta("cell")!);
+                var b = ItemAt(scene, d.Meta("other_cell")!);
+                Assert.NotEqual(a, b);
+                bool same = d.Meta("compare") == "color" ? a.Color == b.Color : a.Kind.Name == b.Kind.Name;
+                Assert.Equal(same ? "yes" : "no", answer);
+                Assert.Contains($"the same {d.Meta("compare")} as", question);
+                break;
+            }
+            default:
+                Assert.Fail($"unknown question type {d.Meta("question_type")}");
+                break;
+        }
+        Assert.Equal(Enumerable.Repeat(answer, 10), JsonText.ParseArray(d.Meta("answers")!));
+        Assert.DoesNotContain(' ', answer);
+    }
+
+    [Fact]
+    public void Every_task_name_resolves_to_a_source_with_that_name()
+    {
+        foreach (string name in GridTasks.GlyphNames)
+        {
+            var source = GridTasks.Create(name);
+            Assert.Equal(name, source.Name);
+            Assert.Null(source.Count);
+            Assert.Equal(name, source.Get(0).Meta("task"));
+        }
+        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image"], GridTasks.GlyphNames);
+        var e = Assert.Throws<ArgumentException>(() => GridTasks.Create("glyph-poetry"));
+        Assert.Contains("glyph-vqa", e.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => GridTasks.Create("glyph-vqa").Get(-1));
+    }
+
+    [Fact]
+    public void Documents_are_pure_functions_of_seed_split_and_index()
+    {
+        foreach (string name in GridTasks.GlyphNames)
+        {
+            var a = GridTasks.Create(name, new GridTaskOptions(Seed: 3));
+            var b = GridTasks.Create(name, new GridTaskOptions(Seed: 3));
+            DataAssert.SameDocument(a.Get(17), b.Get(17));
+            DataAssert.SameDocument(a.Get(17), a.Get(17));
+            var other = GridTasks.Create(name, new GridTaskOptions(Seed: 4)).Get(17);
+            Assert.NotEqual(DataAssert.Flatten(a.Get(17)) + a.Get(17).Meta("captions"), DataAssert.Flatten(other) + other.Meta("captions"));
+        }
+        // image 0 of document i is one scene across tasks
+        var vqa = (GridTask)GridTasks.Create("glyph-vqa");
+        var caption = (GridTask)GridTasks.Create("glyph-caption");
+        Assert.Equal(vqa.Scene(5).LayoutKey(), caption.Scene(5).LayoutKey());
+    }
+
+    [Fact]
+    public void Vqa_documents_are_image_prompt_target_and_answers_follow_from_the_scene()
+    {
+        var task = (GridTask)GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 1));
+        var types = new Dictionary<string, int>();
+        int yes = 0, compares = 0;
+        for (int i = 0; i < 200; i++)
+        {
+            var d = task.Get(i);
+            Assert.Equal(3, d.Segments.Count);
+            Assert.IsType<ImageSegment>(d.Segments[0]);
+            var prompt = Assert.IsType<TextSegment>(d.Segments[1]);
+            var target = Assert.IsType<TextSegment>(d.Segments[2]);
+            Assert.False(prompt.Target);
+            Assert.True(target.Target);
+            Assert.Equal($"Question: {d.Meta("question")} Short answer:", prompt.Text);
+            Assert.Equal(" " + d.Meta("answer"), target.Text);
+            Assert.Equal($"glyph-vqa/train/{i}", d.Id);
+            AssertAnswerFollowsFromScene(task.Scene(i), d);
+            types[d.Meta("question_type")!] = types.GetValueOrDefault(d.Meta("question_type")!) + 1;
+            if (d.Meta("question_type") == "compare") { compares++; if (d.Meta("answer") == "yes") yes++; }
+        }
+        Assert.Equal(4, types.Count);
+        Assert.InRange(types["glyph_at_cell"], 55, 105); // weight 0.4 of 200
+        Assert.InRange(yes, compares * 0.25, compares * 0.75); // balanced yes/no
+    }
+
+    [Fact]
+    public void Question_mix_can_restrict_to_one_type()
+    {
+        var task = GridTasks.Create("glyph-vqa", new GridTaskOptions { Questions = new VqaQuestionMix(0, 1, 0, 0) });
+        Assert.All(Enumerable.Range(0, 30), i => Assert.Equal("color_at_cell", task.Get(i).Meta("question_type")));
+        var e = Assert.Throws<ArgumentException>(() => GridTasks.Create("glyph-vqa", new GridTaskOptions { Questions = new VqaQuestionMix(0, 0, 0, 0) }));
+        Assert.Contains("VqaQuestionMix", e.Message);
+    }
+
+    [Fact]
+    public void Caption_documents_target_one_of_several_references_that_describe_every_glyph()
+    {
+        var task = (GridTask)GridTasks.Create("glyph-caption", new GridTaskOptions(Scene: new GlyphSceneOptions(GridSide: 3)));
+        for (int i = 0; i < 20; i++)
+        {
+            var d = task.Get(i);
+            Assert.Equal(2, d.Segments.Count);
+            Assert.IsType<ImageSegment>(d.Segments[0]);
+            var caption = Assert.IsType<TextSegment>(d.Segments[1]);
+            Assert.True(caption.Target);
+            var refs = JsonText.ParseArray(d.Meta("captions")!);
+            Assert.True(refs.Count >= 3);
+            Assert.Contains(caption.Text, refs);
+            Assert.Equal(caption.Text, d.Meta("caption"));
+            var scene = task.Scene(i);
+            foreach (string r in refs)
+            {
+                Assert.Equal(r.ToLowerInvariant(), r);
+                foreach (var item in scene.Items) Assert.Contains(GridText.Describe(item), r);
+            }
+        }
+        var first = JsonText.ParseArray(task.Get(0).Meta("captions")!)[0];
+        Assert.Matches(@"^an? \w+ [\w ]+ top left, ", first);
+    }
+
+    [Fact]
+    public void Grounding_boxes_are_0_to_999_and_contain_the_glyphs_drawn_pixels()
+    {
+        var task = (GridTask)GridTasks.Create("glyph-grounding", new GridTaskOptions(Seed: 2));
+        for (int i = 0; i < 10; i++)
+        {
+            var d = task.Get(i);
+            Assert.Null(d.Meta("scene_retry"));
+            var prompt = Assert.IsType<TextSegment>(d.Segments[1]);
+            Assert.False(prompt.Target);
+            Assert.Matches(@"^Where is the \w+ [\w ]+\? Box:$", prompt.Text);
+            var target = Assert.IsType<TextSegment>(d.Segments[2]);
+            Assert.Matches(@"^ \(\d{3},\d{3}\)\(\d{3},\d{3}\)$", target.Text);
+            Assert.Equal("64", d.Meta("image_size"));
+
+            var scene = (GlyphScene)task.Scene(i);
+            var item = scene.Items.Single(it => GridText.CellKey(it) == d.Meta("cell"));
+            Assert.Equal($"Where is the {item.Color} {item.Kind.Noun}? Box:", prompt.Text);
+            Assert.Single(scene.Items, it => it.Color == item.Color && it.Kind == item.Kind); // unambiguous
+            Assert.Equal(item.Box.ToJson(), d.Meta("box"));
+            var (x1, y1, x2, y2) = PixelBox.ParseGroundingText(target.Text)!.Value;
+            double s = 64 / 999.0;
+            int g = scene.Items.ToList().IndexOf(item);
+            Assert.All(GlyphSceneTests.DrawnPixels(scene, g), p =>
+                Assert.True(p.X >= x1 * s && p.X + 1 <= x2 * s + 1e-9 && p.Y >= y1 * s && p.Y + 1 <= y2 * s + 1e-9, $"pixel {p} outside {target.Text}"));
+        }
+    }
+
+    [Fact]
+    public void Grounding_redraws_a_scene_without_a_unique_item()
+    {
+        // one kind and one colour in a 2×2 grid: never unique, so the retry streams must find a scene with one glyph
+        var scene = new GlyphSceneOptions(ImageSize: 32, GridSide: 2, FillProbability: 0.3) { Kinds = GlyphKindSet.Shapes, ColorCount = 1 };
+        var d = GridTasks.Create("glyph-grounding", new GridTaskOptions(Scene: scene)).Get(0);
+        Assert.Matches(@"^ \(\d{3},\d{3}\)\(\d{3},\d{3}\)$", ((TextSegment)d.Segments[2]).Text);
+    }
+
+    [Fact]
+    public void Fewshot_documents_hold_k_solved_prompt_shots_before_the_query()
+    {
+        foreach (int k in new[] { 0, 2, 4, 8 })
+        {
+            var d = GridTasks.Create("glyph-fewshot", new GridTaskOptions { Shots = k }).Get(3);
+            Assert.Equal(k.ToString(CultureInfo.InvariantCulture), d.Meta("shots"));
+            Assert.Equal(k + 1, d.Images.Count());
+            Assert.Equal(2 * k + 3, d.Segments.Count);
+            for (int s = 0; s < k; s++)
+            {
+                Assert.IsType<ImageSegment>(d.Segments[2 * s]);
+                var shot = Assert.IsType<TextSegment>(d.Segments[2 * s + 1]);
+                Assert.False(shot.Target);
+                Assert.Matches(@"^Question: .+\? Short answer: \w+$", shot.Text);
+            }
+            Assert.IsType<ImageSegment>(d.Segments[2 * k]);
+            Assert.False(((TextSegment)d.Segments[2 * k + 1]).Target);
+            Assert.Equal(" " + d.Meta("answer"), ((TextSegment)d.Segments[2 * k + 2]).Text);
+            Assert.Single(d.Segments, s => s is TextSegment { Target: true });
+        }
+    }
+
+    [Fact]
+    public void Multi_image_questions_are_about_an_earlier_image()
+    {
+        var task = (GridTask)GridTasks.Create("glyph-multi-image", new GridTaskOptions(Seed: 9));
+        var counts = new HashSet<int>();
+        for (int i = 0; i < 40; i++)
+        {
+            var d = task.Get(i);
+            int n = int.Parse(d.Meta("images")!, CultureInfo.InvariantCulture), j = int.Parse(d.Meta("image_index")!, CultureInfo.InvariantCulture);
+            counts.Add(n);
+            Assert.InRange(n, 2, 3);
+            Assert.InRange(j, 0, n - 2);
+            Assert.Equal(n, d.Images.Count());
+            Assert.All(d.Segments.Take(n), s => Assert.IsType<ImageSegment>(s));
+            Assert.StartsWith($"Question: in the {d.Meta("image_ordinal")} picture, ", ((TextSegment)d.Segments[n]).Text);
+            var stripped = new InterleavedDocument(d.Segments, d.Id, new Dictionary<string, string>(d.Metadata!)
+            {
+                ["question"] = d.Meta("question")!.Replace($"in the {d.Meta("image_ordinal")} picture, ", ""),
+            });
+            AssertAnswerFollowsFromScene(task.Scene(i, j), stripped);
+        }
+        Assert.Equal([2, 3], counts.Order());
+    }
+
+    [Fact]
+    public void Splits_share_no_scene()
+    {
+        var keys = new[] { DataSplit.Train, DataSplit.Validation, DataSplit.Test }.Select(split =>
+        {
+            var task = (GridTask)GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 0, Split: split, Scene: new GlyphSceneOptions(GridSide: 3)));
+            return Enumerable.Range(0, 1000).Select(i => task.Scene(i).LayoutKey()).ToHashSet();
+        }).ToArray();
+        Assert.All(keys, k => Assert.Equal(1000, k.Count));
+        Assert.Empty(keys[0].Intersect(keys[1]));
+        Assert.Empty(keys[0].Intersect(keys[2]));
+        Assert.Empty(keys[1].Intersect(keys[2]));
+        Assert.Equal("glyph-vqa/test/0", GridTasks.Create("glyph-vqa", new GridTaskOptions(Split: DataSplit.Test)).Get(0).Id);
+    }
+
+    [Fact]
+    public void Images_render_lazily_at_the_configured_size()
+    {
+        using var scope = NewDisposeScope();
+        var d = GridTasks.Create("glyph-vqa", new GridTaskOptions(Scene: new GlyphSceneOptions(ImageSize: 224, GridSide: 3))).Get(0);
+        Assert.Equal(new long[] { 3, 224, 224 }, d.Images.Single().Load().shape);
+        Assert.Equal("224", d.Meta("image_size"));
+        Assert.Equal("3", d.Meta("grid_side"));
+    }
+}
