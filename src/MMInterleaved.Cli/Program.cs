@@ -12,6 +12,8 @@ public static class Program
         var root = new RootCommand("mmi: the MMInterleaved workbench (MM-Interleaved with MMFS on TorchSharp).");
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
+        root.Subcommands.Add(TrainCommand.Build());
+        root.Subcommands.Add(PretrainEncoderCommand.Build());
         return root;
     }
 
