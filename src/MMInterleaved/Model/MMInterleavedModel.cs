@@ -40,7 +40,10 @@ public sealed class MMInterleavedModel : nn.Module
         mmDecoder = new LlamaDecoder(config.Decoder, i => cross.HasLayer(i) ? new LlamaMmfsAttention(config.Decoder, cross, valueDim, sides, baseSide) : null);
         textDecoder = new TextDecoder(config.Decoder.HiddenSize, config.Decoder.VocabSize, config.TextHead, config.Decoder.InitializerRange);
         RegisterComponents();
-        if (config.PretrainedEncoderPath is not null) visualTokenizer.Encoder.LoadFromSafetensors(config.PretrainedEncoderPath);
+        if (config.PretrainedEncoderPath is string encoderPath)
+            visualTokenizer.Encoder.LoadFromSafetensors(Runtime.RepositoryFiles.Find(encoderPath) ?? throw new FileNotFoundException(
+                $"pre-trained vision encoder not found: {encoderPath} (looked from the current folder and its parents). Create it with " +
+                "`mmi pretrain-encoder --preset small`, or set PretrainedEncoderPath to null to train the encoder from scratch.", encoderPath));
         ApplyFreezing();
     }
 
