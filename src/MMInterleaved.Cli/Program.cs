@@ -14,6 +14,8 @@ public static class Program
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
         root.Subcommands.Add(PretrainEncoderCommand.Build());
+        root.Subcommands.Add(EvalCommand.Build());
+        root.Subcommands.Add(GenerateCommand.Build());
         return root;
     }
 

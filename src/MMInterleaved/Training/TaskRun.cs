@@ -61,6 +61,26 @@ public sealed class TaskRun
         };
     }
 
+    /// <summary>Loads model weights from a checkpoint folder (or a run folder's latest checkpoint).</summary>
+    public void LoadCheckpoint(string folder)
+    {
+        string weights = Path.Combine(folder, "model.safetensors");
+        if (!File.Exists(weights) && new CheckpointStore(folder).Latest is string latest) weights = Path.Combine(latest, "model.safetensors");
+        if (!File.Exists(weights)) throw new FileNotFoundException($"no checkpoint in {folder} (expected model.safetensors or a 'latest' checkpoint).", weights);
+        ModelCheckpoint.LoadWeights(Model, weights);
+    }
+
+    /// <summary>Opens a finished run folder (its config.json and tokenizer.json) for evaluation or generation, with the
+    /// weights of its latest checkpoint.</summary>
+    public static TaskRun Open(string runFolder, string task, long seed = 0)
+    {
+        string config = Path.Combine(runFolder, "config.json");
+        if (!File.Exists(config)) throw new FileNotFoundException($"{runFolder} is not a run folder (no config.json); train one with `mmi train`.", config);
+        var run = new TaskRun(new TaskRunOptions { Model = config, Task = task, OutFolder = runFolder, Seed = seed, Resume = true });
+        run.LoadCheckpoint(runFolder);
+        return run;
+    }
+
     /// <summary>Trains (resuming when the options say so).</summary>
     public TrainingResult Run() => Trainer.Run(Options.Resume);
 

@@ -118,7 +118,8 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 log.WriteLine(JsonSerializer.Serialize(new
                 {
                     step = done, loss = stepLoss, lr = config.LearningRate * factor, grad_norm = norm, tokens_per_s = progress.TokensPerSecond,
-                    data_fraction = progress.DataFraction, elapsed_s = elapsed.TotalSeconds, skipped = skip, extra = progress.Extra,
+                    data_fraction = progress.DataFraction, elapsed_s = elapsed.TotalSeconds, skipped = skip,
+                    rss_mb = Environment.WorkingSet / 1e6, extra = progress.Extra,
                 }, LogJson));
                 Progress?.Invoke(progress);
             }
