@@ -28,9 +28,13 @@ public static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint (same settings)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the data and of libtorch.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: all cores)." };
+        var offsetScale = new Option<double>("--offset-lr-scale") { Description = "Learning-rate multiplier of the sampling offsets (the reference: 0.1).", DefaultValueFactory = _ => 0.1 };
+        var gateScale = new Option<double>("--gate-lr-scale") { Description = "Learning-rate multiplier of the MMFS gates (the pilot needed 10).", DefaultValueFactory = _ => 10.0 };
+        var offsetInit = new Option<double?>("--offset-init") { Description = "Override the decoder MMFS's initial offset magnitude (in base-grid cells)." };
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file.")
         {
             preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, output, resume, seed, threads,
+            offsetScale, gateScale, offsetInit,
         };
         command.SetAction(parse =>
         {
@@ -43,12 +47,14 @@ public static class TrainCommand
             var options = new TaskRunOptions
             {
                 Model = resumeFolder is not null && File.Exists(Path.Combine(resumeFolder, "config.json")) ? Path.Combine(resumeFolder, "config.json") : presetName,
+                OffsetInitMagnitude = parse.GetValue(offsetInit),
                 Task = taskName, DataFile = parse.GetValue(data), OutFolder = folder, BatchSize = parse.GetValue(batch), MaxLength = parse.GetValue(length),
                 Seed = parse.GetValue(seed), EvalExamples = parse.GetValue(evalExamples), Resume = resumeFolder is not null,
                 Training = new TrainingConfig
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), WarmupSteps = parse.GetValue(warmup),
                     GradientAccumulation = parse.GetValue(accumulation), EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
+                    Groups = [new("llama_cross_attn.gate", parse.GetValue(gateScale), 0.0), new("sampling_offsets", parse.GetValue(offsetScale), 0.0), new("llama_cross_attn", 1.0)],
                 },
             };
             var run = new TaskRun(options);

@@ -36,6 +36,8 @@ public sealed class TaskRun
     {
         Options = options;
         var config = ModelPresets.Resolve(options.Model);
+        if (options.OffsetInitMagnitude is double magnitude)
+            config = (config with { CrossAttention = config.CrossAttention with { OffsetInitMagnitude = magnitude } }).Validated();
         int imageSize = config.Vision.ImageSize;
         (TrainSource, EvalSource) = OpenSources(options, imageSize);
         Directory.CreateDirectory(options.OutFolder);

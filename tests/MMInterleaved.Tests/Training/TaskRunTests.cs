@@ -42,4 +42,18 @@ public sealed class TaskRunTests : IDisposable
         var resumed = new TaskRun(Options(4, resume: true)).Run();
         Assert.Equal(full.History.Skip(2).Select(p => p.Loss), resumed.History.Select(p => p.Loss));
     }
+
+    [Fact]
+    public void A_run_trains_on_a_document_file_and_holds_out_its_last_tenth()
+    {
+        string file = Path.Combine(folder, "docs", "train.jsonl");
+        var task = MMInterleaved.Data.Tasks.GridTasks.Create("glyph-vqa", new MMInterleaved.Data.Tasks.GridTaskOptions(Seed: 4,
+            Scene: new MMInterleaved.Data.Glyphs.GlyphSceneOptions(ImageSize: 32)));
+        MMInterleaved.Data.Files.DocumentFile.Write(file, MMInterleaved.Data.DocumentSources.Take(task, 20).ToList());
+        var run = new TaskRun(Options(2) with { DataFile = file });
+        Assert.Equal(18, run.TrainSource.Count);
+        Assert.Equal(2, run.EvalSource.Count);
+        var result = run.Run();
+        Assert.All(result.History, p => Assert.True(double.IsFinite(p.Loss)));
+    }
 }
