@@ -131,7 +131,7 @@ public sealed class TaskRun
             return (new ListDocumentSource("file", documents.Take(documents.Count - held).ToList()),
                     new ListDocumentSource("file-eval", documents.Skip(documents.Count - held).ToList()));
         }
-        var scene = new GlyphSceneOptions(ImageSize: imageSize);
+        var scene = new GlyphSceneOptions(ImageSize: imageSize, GridSide: options.GridSide);
         return (GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Train, scene)),
                 GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Validation, scene)));
     }

@@ -24,6 +24,8 @@ public sealed record TaskRunOptions
     public long Seed { get; init; }
     /// <summary>Held-out documents scored at each evaluation (exact-match answers).</summary>
     public int EvalExamples { get; init; } = 200;
+    /// <summary>Cells per side of the glyph grid (3: position names such as "top left"; 4: "row r column c").</summary>
+    public int GridSide { get; init; } = 4;
     /// <summary>Overrides the model config's decoder MMFS initial offset magnitude (null: the config's).</summary>
     public double? OffsetInitMagnitude { get; init; }
     /// <summary>Continue from the run folder's latest checkpoint.</summary>
