@@ -34,8 +34,8 @@ public sealed class VisualTokenizer : nn.Module
         int width = config.Vision.HiddenSize;
         encoder = new ClipVisionAdapterModel(config.Vision, config.Adapter);
         posEmbed = nn.Parameter(SinCosPositionEmbedding.Build2D(width, config.GridSide, clsToken: true), requires_grad: false);
-        clipMean = tensor(new[] { 0.48145466f, 0.4578275f, 0.40821073f }).view(1, 3, 1, 1);
-        clipStd = tensor(new[] { 0.26862954f, 0.26130258f, 0.27577711f }).view(1, 3, 1, 1);
+        clipMean = tensor(ClipMean).view(1, 3, 1, 1);
+        clipStd = tensor(ClipStd).view(1, 3, 1, 1);
         posProj = nn.Linear(width, width);
         posLn = nn.LayerNorm(width, 1e-6);
         postLn = nn.LayerNorm(width, 1e-6);
@@ -53,7 +53,11 @@ public sealed class VisualTokenizer : nn.Module
 
     /// <summary>CLIP's pixel normalisation of images in [0,1] (what the encoder expects).</summary>
     public static Tensor Normalize(Tensor images) =>
-        Normalize(images, tensor(new[] { 0.48145466f, 0.4578275f, 0.40821073f }).view(1, 3, 1, 1), tensor(new[] { 0.26862954f, 0.26130258f, 0.27577711f }).view(1, 3, 1, 1));
+        Normalize(images, tensor(ClipMean).view(1, 3, 1, 1), tensor(ClipStd).view(1, 3, 1, 1));
+
+    // CLIP's per-channel pixel statistics (the reference's clip_mean / clip_std buffers)
+    private static readonly float[] ClipMean = [0.48145466f, 0.4578275f, 0.40821073f];
+    private static readonly float[] ClipStd = [0.26862954f, 0.26130258f, 0.27577711f];
 
     private static Tensor Normalize(Tensor images, Tensor mean, Tensor std) =>
         (images - mean.to(images.dtype).to(images.device)) / std.to(images.dtype).to(images.device);
