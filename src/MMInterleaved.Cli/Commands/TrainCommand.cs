@@ -31,11 +31,12 @@ public static class TrainCommand
         var offsetScale = new Option<double>("--offset-lr-scale") { Description = "Learning-rate multiplier of the sampling offsets (the reference: 0.1).", DefaultValueFactory = _ => 0.1 };
         var gateScale = new Option<double>("--gate-lr-scale") { Description = "Learning-rate multiplier of the MMFS gates (the pilot needed 10).", DefaultValueFactory = _ => 10.0 };
         var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\").", DefaultValueFactory = _ => 4 };
+        var questions = new Option<int>("--questions-per-image") { Description = "glyph-vqa: questions asked about each training image, every answer a target (evaluation asks one).", DefaultValueFactory = _ => 1 };
         var offsetInit = new Option<double?>("--offset-init") { Description = "Override the decoder MMFS's initial offset magnitude (in base-grid cells)." };
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file.")
         {
             preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, output, resume, seed, threads,
-            offsetScale, gateScale, offsetInit, grid,
+            offsetScale, gateScale, offsetInit, grid, questions,
         };
         command.SetAction(parse =>
         {
@@ -48,7 +49,7 @@ public static class TrainCommand
             var options = new TaskRunOptions
             {
                 Model = resumeFolder is not null && File.Exists(Path.Combine(resumeFolder, "config.json")) ? Path.Combine(resumeFolder, "config.json") : presetName,
-                OffsetInitMagnitude = parse.GetValue(offsetInit), GridSide = parse.GetValue(grid),
+                OffsetInitMagnitude = parse.GetValue(offsetInit), GridSide = parse.GetValue(grid), QuestionsPerImage = parse.GetValue(questions),
                 Task = taskName, DataFile = parse.GetValue(data), OutFolder = folder, BatchSize = parse.GetValue(batch), MaxLength = parse.GetValue(length),
                 Seed = parse.GetValue(seed), EvalExamples = parse.GetValue(evalExamples), Resume = resumeFolder is not null,
                 Training = new TrainingConfig

@@ -187,7 +187,8 @@ public sealed class MMInterleavedModel : nn.Module
             zeros([b, l, 1], dtype: int64, device: device));
     }
 
-    /// <summary>The reference's freezing: the language model except <c>llama_cross_attn</c>; the ViT except the adapter;
+    /// <summary>The reference's freezing: the language model except <c>llama_cross_attn</c>; the ViT except the adapter
+    /// (the adapter too with <see cref="ModelConfig.FreezeAdapter"/>);
     /// the FrozenPlusNew head's <c>head</c>.</summary>
     private void ApplyFreezing()
     {
@@ -195,5 +196,7 @@ public sealed class MMInterleavedModel : nn.Module
             foreach (var (name, parameter) in mmDecoder.named_parameters())
                 if (!name.Contains("llama_cross_attn", StringComparison.Ordinal)) parameter.requires_grad = false;
         if (Config.FreezeVisionEncoder) visualTokenizer.Encoder.FreezeVit();
+        if (Config.FreezeVisionEncoder && Config.FreezeAdapter)
+            foreach (var parameter in visualTokenizer.Encoder.parameters()) parameter.requires_grad = false;
     }
 }

@@ -37,6 +37,10 @@ public sealed record ModelConfig
     public bool FreezeLanguageModel { get; init; } = true;
     /// <summary>Freeze the ViT, keep the adapter trainable (reference: yes).</summary>
     public bool FreezeVisionEncoder { get; init; } = true;
+    /// <summary>Also freeze the ViT-Adapter (reference: no, its adapter is new and trains). For a pre-trained encoder whose
+    /// adapter was trained with the ViT (the small preset's), freezing both keeps the pre-trained features intact and
+    /// skips the encoder's backward pass. Only meaningful with <see cref="FreezeVisionEncoder"/>.</summary>
+    public bool FreezeAdapter { get; init; }
     /// <summary>Optional safetensors file with a pre-trained vision encoder (ViT + adapter, names under <c>vision_model.</c>).</summary>
     public string? PretrainedEncoderPath { get; init; }
     /// <summary>Weight of the text loss (reference 1.0).</summary>

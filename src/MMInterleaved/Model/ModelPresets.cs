@@ -65,6 +65,7 @@ public static class ModelPresets
         TextHead = TextHeadKind.Single,
         FreezeLanguageModel = false,
         FreezeVisionEncoder = true,
+        FreezeAdapter = true,   // pre-trained together with the ViT (the reference's adapter is new and trains)
         PretrainedEncoderPath = SmallEncoderPath,
     }.Validated();
 

@@ -132,7 +132,7 @@ public sealed class TaskRun
                     new ListDocumentSource("file-eval", documents.Skip(documents.Count - held).ToList()));
         }
         var scene = new GlyphSceneOptions(ImageSize: imageSize, GridSide: options.GridSide);
-        return (GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Train, scene)),
+        return (GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Train, scene) { QuestionsPerImage = options.QuestionsPerImage }),
                 GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Validation, scene)));
     }
 

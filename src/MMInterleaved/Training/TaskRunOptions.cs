@@ -26,6 +26,8 @@ public sealed record TaskRunOptions
     public int EvalExamples { get; init; } = 200;
     /// <summary>Cells per side of the glyph grid (3: position names such as "top left"; 4: "row r column c").</summary>
     public int GridSide { get; init; } = 4;
+    /// <summary>glyph-vqa training documents ask this many questions per image (evaluation always asks one).</summary>
+    public int QuestionsPerImage { get; init; } = 1;
     /// <summary>Overrides the model config's decoder MMFS initial offset magnitude (null: the config's).</summary>
     public double? OffsetInitMagnitude { get; init; }
     /// <summary>Continue from the run folder's latest checkpoint.</summary>

@@ -69,7 +69,10 @@ public sealed class VisualTokenizer : nn.Module
         if (images.dim() != 4 || images.shape[1] != 3 || images.shape[2] != size || images.shape[3] != size)
             throw new ArgumentException($"images must be [N,3,{size},{size}] in [0,1] (Vision.ImageSize {size}); got [{string.Join(",", images.shape)}].");
         var normalised = Normalize(images, clipMean, clipStd);
-        var output = encoder.forward(normalised);
+        VisionEncoderOutput output;
+        // A fully frozen encoder needs no autograd graph: its backward pass would only be thrown away.
+        using (encoder.parameters().Any(p => p.requires_grad) ? null : no_grad())
+            output = encoder.forward(normalised);
         var grid = posEmbed.narrow(0, 1, posEmbed.shape[0] - 1);
         var maps = output.MultiScaleFeatures.Select(map =>
         {

@@ -123,6 +123,42 @@ public class GridTaskTests
     }
 
     [Fact]
+    public void Several_questions_per_image_follow_the_first_each_answer_a_target_and_answerable_from_the_scene()
+    {
+        var one = GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 3));
+        var four = (GridTask)GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 3) { QuestionsPerImage = 4 });
+        var colours = GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 3) { QuestionsPerImage = 4, Questions = new VqaQuestionMix(0, 1, 0, 0) });
+        for (int i = 0; i < 20; i++)
+        {
+            var single = one.Get(i);
+            var d = four.Get(i);
+            Assert.Equal(1 + 2 * 4, d.Segments.Count);
+            // the first question is the one-question document's, so evaluation data does not change
+            Assert.Equal(((TextSegment)single.Segments[1]).Text, ((TextSegment)d.Segments[1]).Text);
+            Assert.Equal(single.Meta("answer"), d.Meta("answer"));
+            var scene = four.Scene(i);
+            for (int n = 1; n < 4; n++)
+            {
+                var prompt = Assert.IsType<TextSegment>(d.Segments[1 + 2 * n]);
+                var answer = Assert.IsType<TextSegment>(d.Segments[2 + 2 * n]);
+                Assert.False(prompt.Target);
+                Assert.True(answer.Target);
+                Assert.StartsWith(". Question: ", prompt.Text);
+                Assert.EndsWith(" Short answer:", prompt.Text);
+            }
+            // with colour questions only, every answer is the colour of the cell the question names
+            var c = colours.Get(i);
+            for (int n = 0; n < 4; n++)
+            {
+                string question = ((TextSegment)c.Segments[1 + 2 * n]).Text;
+                string colour = ((TextSegment)c.Segments[2 + 2 * n]).Text.Trim();
+                Assert.Contains(scene.Items, item => item.Color == colour && question.Contains(GridCells.Phrase(scene.GridSide, item.Row, item.Column) + "?"));
+            }
+        }
+        Assert.Throws<ArgumentException>(() => GridTasks.Create("glyph-vqa", new GridTaskOptions { QuestionsPerImage = 0 }));
+    }
+
+    [Fact]
     public void Question_mix_can_restrict_to_one_type()
     {
         var task = GridTasks.Create("glyph-vqa", new GridTaskOptions { Questions = new VqaQuestionMix(0, 1, 0, 0) });

@@ -256,6 +256,12 @@ public class MMInterleavedModelTests
             var encoderParameters = model.VisualTokenizer.Encoder.named_parameters().ToList();
             Assert.All(encoderParameters.Where(p => !p.name.Contains("adapter")), p => Assert.False(p.parameter.requires_grad, p.name));
             Assert.All(encoderParameters.Where(p => p.name.Contains("adapter")), p => Assert.True(p.parameter.requires_grad, p.name));
+            // FreezeAdapter: nothing in the encoder trains and its features carry no autograd graph; the resampler still trains
+            var frozen = new MMInterleavedModel(ModelPresets.Tiny with { PretrainedEncoderPath = file, FreezeVisionEncoder = true, FreezeAdapter = true });
+            Assert.All(frozen.VisualTokenizer.Encoder.parameters(), p => Assert.False(p.requires_grad));
+            var output = frozen.VisualTokenizer.forward(rand(2, 3, 32, 32));
+            Assert.True(output.VisualTokens.requires_grad);
+            Assert.All(output.MultiScaleFeatures, map => Assert.False(map.requires_grad));
             var missing = Assert.Throws<FileNotFoundException>(() => new MMInterleavedModel(ModelPresets.Tiny with { PretrainedEncoderPath = file + ".absent" }));
             Assert.Contains(".absent", missing.Message);
         }

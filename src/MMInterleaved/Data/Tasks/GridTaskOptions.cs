@@ -20,6 +20,11 @@ public sealed record GridTaskOptions(long Seed = 0, DataSplit Split = DataSplit.
     /// <summary>glyph-multi-image: most images per document (at most 8, "eighth").</summary>
     public int MaxImages { get; init; } = 3;
 
+    /// <summary>glyph-vqa: questions asked about each image (1: one question per document, the evaluation form). More than
+    /// one writes "Question: … Short answer: a. Question: …" after the image, every answer a target: a denser training
+    /// signal per image encoded, as multi-turn instruction data does. The metadata then describes the first question.</summary>
+    public int QuestionsPerImage { get; init; } = 1;
+
     /// <summary>Question type weights of the VQA-style tasks.</summary>
     public VqaQuestionMix Questions { get; init; } = new();
 
@@ -34,6 +39,7 @@ public sealed record GridTaskOptions(long Seed = 0, DataSplit Split = DataSplit.
         Require(Shots is >= 0 and <= 32, $"Shots is {Shots}; it must be in 0…32.");
         Require(MinImages is >= 2 and <= 8, $"MinImages is {MinImages}; it must be in 2…8.");
         Require(MaxImages >= MinImages && MaxImages <= 8, $"MaxImages is {MaxImages}; it must be in MinImages ({MinImages})…8.");
+        Require(QuestionsPerImage is >= 1 and <= 16, $"QuestionsPerImage is {QuestionsPerImage}; it must be in 1…16.");
         SceneOptions.Validated();
         Questions.Validated();
         return this;

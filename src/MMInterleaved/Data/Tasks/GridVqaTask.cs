@@ -3,7 +3,8 @@ using MMInterleaved.Data.Glyphs;
 namespace MMInterleaved.Data.Tasks;
 
 /// <summary><c>glyph-vqa</c>: [image, "Question: q Short answer:" (prompt), " a" (target)], with the question metadata
-/// (<c>question</c>, <c>answer</c>, <c>answers</c>, <c>question_type</c>, <c>cell</c> …).</summary>
+/// (<c>question</c>, <c>answer</c>, <c>answers</c>, <c>question_type</c>, <c>cell</c> …). With
+/// <see cref="GridTaskOptions.QuestionsPerImage"/> above 1, further ". Question: q Short answer:" / " a" pairs follow.</summary>
 public sealed class GridVqaTask(GridTaskOptions options, IGridSceneSampler sampler) : GridTask("vqa", options, sampler)
 {
     /// <inheritdoc/>
@@ -13,6 +14,13 @@ public sealed class GridVqaTask(GridTaskOptions options, IGridSceneSampler sampl
         var q = GridText.Ask(scene, Sampler, Random(index, Purpose.Text), Options.Questions);
         var meta = BaseMetadata(index, scene);
         AddQuestion(meta, q);
-        return new([Image(scene), new TextSegment(GridText.VqaPrompt(q.Text), Target: false), new TextSegment(" " + q.Answer)], Id(index), meta);
+        var segments = new List<DocumentSegment> { Image(scene), new TextSegment(GridText.VqaPrompt(q.Text), Target: false), new TextSegment(" " + q.Answer) };
+        for (int n = 1; n < Options.QuestionsPerImage; n++)
+        {
+            var next = GridText.Ask(scene, Sampler, Random(index, Purpose.Text, n), Options.Questions);
+            segments.Add(new TextSegment(". " + GridText.VqaPrompt(next.Text), Target: false));
+            segments.Add(new TextSegment(" " + next.Answer));
+        }
+        return new(segments, Id(index), meta);
     }
 }
