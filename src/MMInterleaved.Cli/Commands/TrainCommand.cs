@@ -32,11 +32,12 @@ public static class TrainCommand
         var gateScale = new Option<double>("--gate-lr-scale") { Description = "Learning-rate multiplier of the MMFS gates (the pilot needed 10).", DefaultValueFactory = _ => 10.0 };
         var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\").", DefaultValueFactory = _ => 4 };
         var questions = new Option<int>("--questions-per-image") { Description = "glyph-vqa: questions asked about each training image, every answer a target (evaluation asks one).", DefaultValueFactory = _ => 1 };
+        var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only)." };
         var offsetInit = new Option<double?>("--offset-init") { Description = "Override the decoder MMFS's initial offset magnitude (in base-grid cells)." };
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file.")
         {
             preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, output, resume, seed, threads,
-            offsetScale, gateScale, offsetInit, grid, questions,
+            offsetScale, gateScale, offsetInit, grid, questions, mix,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +51,7 @@ public static class TrainCommand
             {
                 Model = resumeFolder is not null && File.Exists(Path.Combine(resumeFolder, "config.json")) ? Path.Combine(resumeFolder, "config.json") : presetName,
                 OffsetInitMagnitude = parse.GetValue(offsetInit), GridSide = parse.GetValue(grid), QuestionsPerImage = parse.GetValue(questions),
+                Questions = parse.GetValue(mix) is string m ? ParseMix(m) : new(),
                 Task = taskName, DataFile = parse.GetValue(data), OutFolder = folder, BatchSize = parse.GetValue(batch), MaxLength = parse.GetValue(length),
                 Seed = parse.GetValue(seed), EvalExamples = parse.GetValue(evalExamples), Resume = resumeFolder is not null,
                 Training = new TrainingConfig
@@ -80,5 +82,15 @@ public static class TrainCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>"0.4,0.3,0.15,0.15" → the mix; a clear error names the option and what it expects.</summary>
+    internal static Data.Tasks.VqaQuestionMix ParseMix(string text)
+    {
+        var parts = text.Split(',');
+        var weights = parts.Select(p => double.TryParse(p, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double w) ? w : double.NaN).ToArray();
+        if (weights.Length != 4 || weights.Any(w => !double.IsFinite(w) || w < 0))
+            throw new ArgumentException($"--question-mix '{text}': expected four non-negative weights glyph_at_cell,color_at_cell,count,compare, e.g. 0.4,0.3,0.15,0.15.");
+        return new Data.Tasks.VqaQuestionMix(weights[0], weights[1], weights[2], weights[3]).Validated();
     }
 }

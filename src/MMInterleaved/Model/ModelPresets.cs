@@ -57,7 +57,9 @@ public static class ModelPresets
             ConvStemWidths = [32, 32, 64, 64, 64, 64],
         },
         Adapter = new AdapterConfig { ConvInplanes = 8, DeformHeads = 4, DeformPoints = 4, InteractionIndexes = [[0, 0], [1, 1], [2, 2], [3, 3]] },
-        Resampler = new ResamplerConfig { NumQueries = 8, HiddenSize = 64, EncoderHiddenSize = 64, NumLayers = 4, NumHeads = 4, IntermediateSize = 256 },
+        // No dropout (the reference's Q-Former has 0.1): procedural data never repeats, and without it a run draws nothing
+        // from libtorch's global generator after initialisation, so runs in parallel threads stay deterministic.
+        Resampler = new ResamplerConfig { NumQueries = 8, HiddenSize = 64, EncoderHiddenSize = 64, NumLayers = 4, NumHeads = 4, IntermediateSize = 256, HiddenDropout = 0, AttentionDropout = 0 },
         Decoder = new DecoderConfig(VocabSize: 512, HiddenSize: 128, IntermediateSize: 384, NumLayers: 4, NumHeads: 4, MaxPositionEmbeddings: 1024),
         CrossAttention = new CrossAttentionConfig { Frequency = 2, NumHeads = 4, NumPoints = 4, OffsetInitMagnitude = 2, MaxImagesPerSequence = 16 },
         NumImageTokens = 8,

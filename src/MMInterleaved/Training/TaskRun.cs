@@ -86,6 +86,14 @@ public sealed class TaskRun
     /// <summary>Trains (resuming when the options say so).</summary>
     public TrainingResult Run() => Trainer.Run(Options.Resume);
 
+    /// <summary>The answer part of a generation: the text before the first "." (the first cut of the reference's
+    /// <c>extract_answer</c>), trimmed. A model trained on several questions per image writes "red. Question: …".</summary>
+    public static string FirstSentence(string generated)
+    {
+        int stop = generated.IndexOf('.', StringComparison.Ordinal);
+        return (stop >= 0 ? generated[..stop] : generated).Trim();
+    }
+
     /// <summary>Exact-match accuracy of greedy answers on the first <paramref name="examples"/> held-out documents that
     /// carry an <c>answer</c> (all of them, for the QA tasks), plus the accuracy per <c>question_type</c>.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(int examples)
@@ -105,7 +113,7 @@ public sealed class TaskRun
                 var generated = Model.GenerateTexts(batch, new GenerationOptions { MaxNewTokens = 12 });
                 for (int i = 0; i < chunk.Length; i++)
                 {
-                    string predicted = Tokenizer.Decode(generated.Tokens[i]).Trim();
+                    string predicted = FirstSentence(Tokenizer.Decode(generated.Tokens[i]));
                     bool right = string.Equals(predicted, WordTokenizer.Normalize(chunk[i].Meta("answer")!).Trim(), StringComparison.Ordinal);
                     foreach (var key in new[] { "accuracy", "accuracy/" + (chunk[i].Meta("question_type") ?? "all") })
                     {
@@ -132,8 +140,8 @@ public sealed class TaskRun
                     new ListDocumentSource("file-eval", documents.Skip(documents.Count - held).ToList()));
         }
         var scene = new GlyphSceneOptions(ImageSize: imageSize, GridSide: options.GridSide);
-        return (GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Train, scene) { QuestionsPerImage = options.QuestionsPerImage }),
-                GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Validation, scene)));
+        return (GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Train, scene) { QuestionsPerImage = options.QuestionsPerImage, Questions = options.Questions }),
+                GridTasks.Create(options.Task, new GridTaskOptions(options.Seed, DataSplit.Validation, scene) { Questions = options.Questions }));
     }
 
     // Texts the tokenizer must cover: a sample of both splits (procedural tasks repeat a small vocabulary).

@@ -28,6 +28,8 @@ public sealed record TaskRunOptions
     public int GridSide { get; init; } = 4;
     /// <summary>glyph-vqa training documents ask this many questions per image (evaluation always asks one).</summary>
     public int QuestionsPerImage { get; init; } = 1;
+    /// <summary>Question type weights of the VQA-style tasks (train and evaluation).</summary>
+    public MMInterleaved.Data.Tasks.VqaQuestionMix Questions { get; init; } = new();
     /// <summary>Overrides the model config's decoder MMFS initial offset magnitude (null: the config's).</summary>
     public double? OffsetInitMagnitude { get; init; }
     /// <summary>Continue from the run folder's latest checkpoint.</summary>

@@ -56,4 +56,12 @@ public sealed class TaskRunTests : IDisposable
         var result = run.Run();
         Assert.All(result.History, p => Assert.True(double.IsFinite(p.Loss)));
     }
+
+    [Theory]
+    [InlineData("red", "red")]
+    [InlineData(" red . question : what is in the cell", "red")]
+    [InlineData("7.", "7")]
+    [InlineData("", "")]
+    public void The_answer_is_the_generation_before_its_first_period(string generated, string answer) =>
+        Assert.Equal(answer, TaskRun.FirstSentence(generated));
 }
