@@ -78,7 +78,7 @@ public static class CocoCaptionFiles
         return (references, predictions);
     }
 
-    /// <summary>Reads both files and scores them (<see cref="CaptionScorer.Score"/>).</summary>
+    /// <summary>Reads both files and scores them (<see cref="CaptionScorer.Score{TKey}"/>).</summary>
     public static IReadOnlyDictionary<string, double> Score(string referencesPath, string predictionsPath)
     {
         var (references, predictions) = Load(referencesPath, predictionsPath);

@@ -505,7 +505,9 @@ public static class PtbTokenizer
             int dots = Run(i, ch => ch == '.');
             int spaced = 0;
             while (spaced < 4 && At(i + 2 * spaced) == '.' && At(i + 2 * spaced + 1) is ' ' or '\u00A0') spaced++;
-            int spacedLength = spaced >= 2 && At(i + 2 * spaced) == '.' ? 2 * spaced + 1 : 0;
+            // ". . . x" has three ". " pairs but the pattern needs a final "."; back off to the longest that has one.
+            while (spaced >= 2 && At(i + 2 * spaced) != '.') spaced--;
+            int spacedLength = spaced >= 2 ? 2 * spaced + 1 : 0;
             int plain = dots >= 3 ? Math.Min(dots, 5) : 0;
             return Math.Max(plain, spacedLength);
         }

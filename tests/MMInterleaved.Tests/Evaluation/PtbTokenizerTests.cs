@@ -75,6 +75,8 @@ public class PtbTokenizerTests
     [Theory]
     [InlineData("wait... what?!", "wait ... what ?!")]
     [InlineData("wait\u2026 no", "wait ... no")]
+    [InlineData("a dog. . . running", "a dog ... running")]
+    [InlineData("a dog.. running", "a dog . . running")]
     [InlineData("a dog -- running", "a dog -- running")]
     [InlineData("a dog\u2014running", "a dog -- running")]
     [InlineData("a dog --- running", "a dog -- running")]
