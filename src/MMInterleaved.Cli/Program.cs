@@ -16,6 +16,7 @@ public static class Program
         root.Subcommands.Add(PretrainEncoderCommand.Build());
         root.Subcommands.Add(EvalCommand.Build());
         root.Subcommands.Add(GenerateCommand.Build());
+        root.Subcommands.Add(ScoreCommand.Build());
         return root;
     }
 
