@@ -27,7 +27,7 @@ public static class Program
         {
             return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or FormatException)
         {
             // Bad input: one clear line that says what is wrong, no stack trace.
             Console.Error.WriteLine($"mmi: {e.Message}");
