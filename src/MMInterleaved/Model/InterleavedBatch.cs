@@ -10,4 +10,9 @@ namespace MMInterleaved.Model;
 /// per-token <paramref name="TargetMask"/> [B,L] (0 = this token is never a target, e.g. a prompt inside a packed row).
 /// </summary>
 public sealed record InterleavedBatch(Tensor InputIds, Tensor AttentionMask, Tensor Images, bool IgnoreNoImagePrefix = false,
-    long[]? PromptOffsets = null, Tensor? TargetMask = null);
+    long[]? PromptOffsets = null, Tensor? TargetMask = null)
+{
+    /// <summary>The batch on <paramref name="device"/> (itself when it is there already).</summary>
+    public InterleavedBatch To(Device device) => InputIds.device == device ? this
+        : this with { InputIds = InputIds.to(device), AttentionMask = AttentionMask.to(device), Images = Images.to(device), TargetMask = TargetMask?.to(device) };
+}

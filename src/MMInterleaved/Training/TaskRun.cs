@@ -86,14 +86,6 @@ public sealed class TaskRun
     /// <summary>Trains (resuming when the options say so).</summary>
     public TrainingResult Run() => Trainer.Run(Options.Resume);
 
-    /// <summary>The answer part of a generation: the text before the first "." (the first cut of the reference's
-    /// <c>extract_answer</c>), trimmed. A model trained on several questions per image writes "red. Question: …".</summary>
-    public static string FirstSentence(string generated)
-    {
-        int stop = generated.IndexOf('.', StringComparison.Ordinal);
-        return (stop >= 0 ? generated[..stop] : generated).Trim();
-    }
-
     /// <summary>Exact-match accuracy of greedy answers on the first <paramref name="examples"/> held-out documents that
     /// carry an <c>answer</c> (all of them, for the QA tasks), plus the accuracy per <c>question_type</c>.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(int examples)
@@ -113,7 +105,7 @@ public sealed class TaskRun
                 var generated = Model.GenerateTexts(batch, new GenerationOptions { MaxNewTokens = 12 });
                 for (int i = 0; i < chunk.Length; i++)
                 {
-                    string predicted = FirstSentence(Tokenizer.Decode(generated.Tokens[i]));
+                    string predicted = Evaluation.TaskEvaluator.FirstSentence(Tokenizer.Decode(generated.Tokens[i]));
                     bool right = string.Equals(predicted, WordTokenizer.Normalize(chunk[i].Meta("answer")!).Trim(), StringComparison.Ordinal);
                     foreach (var key in new[] { "accuracy", "accuracy/" + (chunk[i].Meta("question_type") ?? "all") })
                     {

@@ -23,8 +23,10 @@ public sealed class TrainCommandTests : IDisposable
         var error = new StringWriter();
         var previous = AnsiConsole.Console;
         var previousError = Console.Error;
+        var previousOut = Console.Out;
         AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
         Console.SetError(error);
+        Console.SetOut(output);   // `mmi score` writes plain JSON to standard output
         try
         {
             return (Program.Main(args), output.ToString(), error.ToString());
@@ -33,6 +35,7 @@ public sealed class TrainCommandTests : IDisposable
         {
             AnsiConsole.Console = previous;
             Console.SetError(previousError);
+            Console.SetOut(previousOut);
         }
     }
 
@@ -50,7 +53,18 @@ public sealed class TrainCommandTests : IDisposable
         var eval = Mmi("eval", "--run", run, "--examples", "4", "--json", scores);
         Assert.True(eval.Code == 0, eval.Output + eval.Error);
         var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores))!;
-        Assert.InRange(metrics["accuracy"], 0, 1);
+        Assert.InRange(metrics["overall"], 0, 100);
+        Assert.Contains(metrics.Keys, k => k.StartsWith("question_type/", StringComparison.Ordinal));
+
+        // few-shot with retrieval, official files written; `mmi score vqa` on them gives the same overall accuracy
+        string official = Path.Combine(folder, "official");
+        var fewShot = Mmi("eval", "--run", run, "--examples", "4", "--shots", "2", "--selection", "Retrieval", "--out", official, "--json", scores);
+        Assert.True(fewShot.Code == 0, fewShot.Output + fewShot.Error);
+        double overall = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores))!["overall"];
+        var rescored = Mmi("score", "vqa", "--predictions", Path.Combine(official, "vqa_predictions.json"),
+            "--questions", Path.Combine(official, "vqa_questions.json"), "--annotations", Path.Combine(official, "vqa_annotations.json"));
+        Assert.True(rescored.Code == 0, rescored.Output + rescored.Error);
+        Assert.Equal(overall, JsonDocument.Parse(rescored.Output).RootElement.GetProperty("overall").GetDouble());
 
         string prompts = Path.Combine(folder, "prompts.jsonl");
         var task = GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 3, Split: DataSplit.Test, Scene: new GlyphSceneOptions(ImageSize: 32)));

@@ -63,5 +63,5 @@ public sealed class TaskRunTests : IDisposable
     [InlineData("7.", "7")]
     [InlineData("", "")]
     public void The_answer_is_the_generation_before_its_first_period(string generated, string answer) =>
-        Assert.Equal(answer, TaskRun.FirstSentence(generated));
+        Assert.Equal(answer, MMInterleaved.Evaluation.TaskEvaluator.FirstSentence(generated));
 }

@@ -1,0 +1,188 @@
+using System.Text.Json;
+using MMInterleaved.Data;
+using MMInterleaved.Data.Sequences;
+using MMInterleaved.Data.Text;
+using MMInterleaved.Language;
+using MMInterleaved.Model;
+using MMInterleaved.Vision;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Evaluation;
+
+/// <summary>
+/// Runs a model on held-out documents and scores it with the official metrics: VQA accuracy (<see cref="VqaEvaluator"/>)
+/// for [image, "Question: q Short answer:", " a"] documents, BLEU/CIDEr-D (<see cref="CaptionScorer"/>) for [image,
+/// caption] documents. Zero-shot or few-shot: k solved examples from a shot pool, chosen at random (seeded per query)
+/// or by retrieval, placed before the query image (reference-spec §9). Generation is greedy and batched (left padding).
+/// </summary>
+public sealed class TaskEvaluator
+{
+    private readonly MMInterleavedModel model;
+    private readonly ITextTokenizer tokenizer;
+    private readonly SequenceBuilder builder;
+    private readonly BatchCollator collator;
+
+    /// <summary>Evaluates <paramref name="model"/>, whose vocabulary is <paramref name="tokenizer"/>'s.</summary>
+    public TaskEvaluator(MMInterleavedModel model, ITextTokenizer tokenizer, int batchSize = 16)
+    {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        BatchSize = batchSize > 0 ? batchSize : throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be positive");
+        builder = new SequenceBuilder(tokenizer, model.Config.NumImageTokens);
+        collator = new BatchCollator(model.Config.Tokens, model.Config.Vision.ImageSize, leftPad: true);
+    }
+
+    /// <summary>Prompts generated per batch.</summary>
+    public int BatchSize { get; }
+
+    /// <summary>Raised after each batch with (queries done, queries in all).</summary>
+    public event Action<int, int>? Progress;
+
+    /// <summary>
+    /// VQA accuracy on <paramref name="queries"/> (each with <c>question</c>, <c>answers</c> and <c>question_type</c>
+    /// metadata). The answer is the generation before its first "." or, with <paramref name="extractAnswer"/>, the
+    /// reference's <see cref="VqaAnswerExtractor"/> heuristic. Answer types: count → number, compare → yes/no, else other.
+    /// </summary>
+    public VqaEvaluation EvaluateVqa(IReadOnlyList<InterleavedDocument> queries, IDocumentSource? shotPool = null,
+        FewShotOptions? fewShot = null, bool extractAnswer = false, int maxNewTokens = 8)
+    {
+        fewShot = (fewShot ?? new FewShotOptions()).Validated();
+        var annotations = queries.Select((d, i) => Annotation(d, i)).ToList();
+        var generated = Generate(queries, shotPool, fewShot, maxNewTokens);
+        var predictions = generated.Select((text, i) => new VqaPrediction(i, queries[i].Meta("question")!,
+            extractAnswer ? VqaAnswerExtractor.Extract(text) : FirstSentence(text), text, annotations[i].QuestionType)).ToList();
+        var result = VqaEvaluator.Evaluate(annotations, predictions.ToDictionary(p => p.QuestionId, p => p.Answer));
+        return new VqaEvaluation(predictions, annotations, result, fewShot);
+    }
+
+    /// <summary>BLEU-1…4 and CIDEr-D of captions generated for <paramref name="queries"/> against their <c>captions</c>
+    /// metadata (a JSON array of references). Few-shot examples are [image, caption] pairs from the pool.</summary>
+    public CaptionEvaluation EvaluateCaptions(IReadOnlyList<InterleavedDocument> queries, IDocumentSource? shotPool = null,
+        FewShotOptions? fewShot = null, int maxNewTokens = 160)
+    {
+        fewShot = (fewShot ?? new FewShotOptions()).Validated();
+        var references = queries.Select((d, i) => (Id: (long)i, Captions: JsonText.ParseArray(d.Meta("captions")
+            ?? throw new ArgumentException($"caption query {d.Id} has no 'captions' metadata (a JSON array of reference captions).")))).ToList();
+        var generated = Generate(queries, shotPool, fewShot, maxNewTokens);
+        var predictions = generated.Select((text, i) => new CaptionPrediction(i, text.Trim())).ToList();
+        var scores = CaptionScorer.Score(references.ToDictionary(r => r.Id, r => r.Captions),
+            predictions.ToDictionary(p => p.ImageId, p => p.Caption));
+        return new CaptionEvaluation(predictions, references.ToDictionary(r => r.Id, r => r.Captions), scores, fewShot);
+    }
+
+    /// <summary>The answer part of a generation: the text before its first "." (the first cut of the reference's
+    /// <c>extract_answer</c>), trimmed. A model trained on several questions per image writes "red. Question: …".</summary>
+    public static string FirstSentence(string generated)
+    {
+        int stop = generated.IndexOf('.', StringComparison.Ordinal);
+        return (stop >= 0 ? generated[..stop] : generated).Trim();
+    }
+
+    /// <summary>
+    /// The shots chosen for each query: pool indices, least similar first for retrieval. Random: a seeded sample
+    /// without replacement per query, so a query's shots do not depend on the other queries.
+    /// </summary>
+    public IReadOnlyList<int[]> ChooseShots(IReadOnlyList<InterleavedDocument> queries, IReadOnlyList<InterleavedDocument> pool, FewShotOptions fewShot)
+    {
+        int k = fewShot.Shots;
+        if (k == 0) return queries.Select(_ => Array.Empty<int>()).ToList();
+        if (fewShot.Selection == ShotSelection.Random)
+            return queries.Select((_, i) =>
+            {
+                var random = SeededRandom.For((ulong)fewShot.Seed, 0x5307, (ulong)i);
+                var order = Enumerable.Range(0, pool.Count).ToArray();
+                for (int j = 0; j < k; j++)   // the first k steps of a Fisher–Yates shuffle
+                {
+                    int r = j + random.NextInt(order.Length - j);
+                    (order[j], order[r]) = (order[r], order[j]);
+                }
+                return order.Take(k).ToArray();
+            }).ToList();
+        using var scope = NewDisposeScope();
+        var similarity = ImageFeatures(queries).mm(ImageFeatures(pool).t());            // cosine: features are unit vectors
+        var top = similarity.topk(k, dim: 1).indexes.flip(1);                           // most similar last
+        return Enumerable.Range(0, queries.Count).Select(i => top[i].data<long>().Select(x => (int)x).ToArray()).ToList();
+    }
+
+    /// <summary>Unit-length image features: the frozen encoder's last hidden state averaged over its tokens.</summary>
+    public Tensor ImageFeatures(IReadOnlyList<InterleavedDocument> documents)
+    {
+        bool training = model.training;
+        model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            var parts = new List<Tensor>();
+            foreach (var chunk in documents.Chunk(64))
+            {
+                using var scope = NewDisposeScope();
+                var images = stack(chunk.Select(FirstImage).ToArray()).to(Device);
+                var hidden = model.VisualTokenizer.Encoder.forward(VisualTokenizer.Normalize(images)).LastHiddenState;
+                parts.Add(nn.functional.normalize(hidden.mean([1]), dim: 1).MoveToOuterDisposeScope());
+            }
+            return cat(parts.ToArray());
+        }
+        finally
+        {
+            model.train(training);
+        }
+    }
+
+    private Device Device => model.parameters().First().device;
+
+    private static Tensor FirstImage(InterleavedDocument document) =>
+        document.Segments.OfType<ImageSegment>().FirstOrDefault()?.Load()
+        ?? throw new ArgumentException($"document {document.Id} has no image; retrieval compares images.");
+
+    private List<string> Generate(IReadOnlyList<InterleavedDocument> queries, IDocumentSource? shotPool, FewShotOptions fewShot, int maxNewTokens)
+    {
+        IReadOnlyList<InterleavedDocument> pool = [];
+        if (fewShot.Shots > 0)
+        {
+            if (shotPool is null) throw new ArgumentException($"{fewShot.Shots}-shot evaluation needs a shot pool (training documents).");
+            pool = shotPool.Take(fewShot.PoolSize).ToList();
+            if (pool.Count < fewShot.Shots) throw new ArgumentException($"the shot pool {shotPool.Name} holds {pool.Count} documents; {fewShot.Shots} shots need more.");
+        }
+        var shots = ChooseShots(queries, pool, fewShot);
+        bool training = model.training;
+        model.eval();
+        try
+        {
+            var outputs = new List<string>(queries.Count);
+            for (int start = 0; start < queries.Count; start += BatchSize)
+            {
+                using var scope = NewDisposeScope();
+                var prompts = Enumerable.Range(start, Math.Min(BatchSize, queries.Count - start))
+                    .Select(i => builder.BuildPrompt(WithShots(queries[i], shots[i].Select(j => pool[j])), dropTrailingTargetText: true)).ToList();
+                var batch = collator.Collate(prompts).To(Device);
+                var result = model.GenerateTexts(batch, new GenerationOptions { MaxNewTokens = maxNewTokens });
+                outputs.AddRange(result.Tokens.Select(t => tokenizer.Decode(t)));
+                Progress?.Invoke(outputs.Count, queries.Count);
+            }
+            return outputs;
+        }
+        finally
+        {
+            model.train(training);
+        }
+    }
+
+    /// <summary>The shots' segments (all text as prompt, no targets) followed by the query's.</summary>
+    private static InterleavedDocument WithShots(InterleavedDocument query, IEnumerable<InterleavedDocument> shots)
+    {
+        var segments = shots.SelectMany(s => s.Segments.Select(x => x is TextSegment t ? t with { Target = false } : x)).ToList();
+        if (segments.Count == 0) return query;
+        segments.AddRange(query.Segments);
+        return query with { Segments = segments };
+    }
+
+    private static VqaAnnotation Annotation(InterleavedDocument d, int index)
+    {
+        string type = d.Meta("question_type") ?? "all";
+        var answers = d.Meta("answers") is string json ? JsonText.ParseArray(json)
+            : d.Meta("answer") is string one ? [one]
+            : throw new ArgumentException($"VQA query {d.Id} has neither 'answers' nor 'answer' metadata.");
+        string answerType = type switch { "count" => "number", "compare" => "yes/no", _ => "other" };
+        return new VqaAnnotation(index, index, type, answerType, answers.Select((a, j) => new VqaHumanAnswer(a, j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList());
+    }
+}
