@@ -14,3 +14,5 @@ MMInterleaved.Visualization.PlotlyHtml.NewSession();
 Formatter.Register<Plotly.NET.GenericChart>((chart, writer) => writer.Write(MMInterleaved.Visualization.PlotlyHtml.Fragment(chart)), HtmlFormatter.MimeType);
 // Image tensors wrapped in ImageView show as pictures.
 Formatter.Register<MMInterleaved.Visualization.ImageView>((image, writer) => writer.Write(image.ToHtml()), HtmlFormatter.MimeType);
+// HTML fragments (results tables).
+Formatter.Register<MMInterleaved.Visualization.HtmlView>((view, writer) => writer.Write(view.Html), HtmlFormatter.MimeType);

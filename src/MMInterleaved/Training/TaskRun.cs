@@ -31,23 +31,30 @@ public sealed class TaskRun
     /// <summary>Held-out documents.</summary>
     public IDocumentSource EvalSource { get; }
 
-    /// <summary>Builds everything; nothing trains until <see cref="Run"/>.</summary>
-    public TaskRun(TaskRunOptions options)
+    /// <summary>Builds everything from the options' preset and task; nothing trains until <see cref="Run"/>.</summary>
+    public TaskRun(TaskRunOptions options) : this(options, Configure(options), null, null)
+    {
+    }
+
+    /// <summary>Builds everything with an explicit model config and, optionally, explicit training and held-out sources
+    /// (null: the options' task); nothing trains until <see cref="Run"/>.</summary>
+    public TaskRun(TaskRunOptions options, ModelConfig config, IDocumentSource? train, IDocumentSource? eval)
     {
         Options = options;
-        var config = ModelPresets.Resolve(options.Model);
-        if (options.OffsetInitMagnitude is double magnitude)
-            config = (config with { CrossAttention = config.CrossAttention with { OffsetInitMagnitude = magnitude } }).Validated();
+        config = config.Validated();
         int imageSize = config.Vision.ImageSize;
-        (TrainSource, EvalSource) = OpenSources(options, imageSize);
+        (TrainSource, EvalSource) = train is not null && eval is not null ? (train, eval) : OpenSources(options, imageSize);
         Directory.CreateDirectory(options.OutFolder);
         string tokenizerPath = Path.Combine(options.OutFolder, "tokenizer.json");
         Tokenizer = options.Resume && File.Exists(tokenizerPath)
             ? WordTokenizer.Load(tokenizerPath)
             : WordTokenizer.FromCorpus(Corpus(TrainSource, EvalSource), config.Decoder.VocabSize, keepMostFrequent: true);
         Tokenizer.Save(tokenizerPath);
-        manual_seed(options.Seed);
-        Model = new MMInterleavedModel(config);
+        lock (GlobalRandom.Lock)
+        {
+            manual_seed(options.Seed);
+            Model = new MMInterleavedModel(config);
+        }
 
         var builder = new SequenceBuilder(Tokenizer, config.NumImageTokens);
         var packer = new SequencePacker(options.MaxLength, config.CrossAttention.MaxImagesPerSequence - 1);
@@ -120,6 +127,14 @@ public sealed class TaskRun
         {
             Model.train();
         }
+    }
+
+    private static ModelConfig Configure(TaskRunOptions options)
+    {
+        var config = ModelPresets.Resolve(options.Model);
+        return options.OffsetInitMagnitude is double magnitude
+            ? config with { CrossAttention = config.CrossAttention with { OffsetInitMagnitude = magnitude } }
+            : config;
     }
 
     private static (IDocumentSource Train, IDocumentSource Eval) OpenSources(TaskRunOptions options, int imageSize)

@@ -39,6 +39,9 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
     /// <summary>Raised after every evaluation with (step, metrics).</summary>
     public event Action<int, IReadOnlyDictionary<string, double>>? Evaluated;
 
+    /// <summary>Time spent in <see cref="Evaluate"/> so far (training time = wall time minus this).</summary>
+    public TimeSpan EvaluationTime { get; private set; }
+
     /// <summary>The parameter groups (for display).</summary>
     public IReadOnlyList<ParameterGroups.Group> Groups { get; } = ParameterGroups.Build(model, config.Validated());
 
@@ -59,7 +62,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
         }
         else
         {
-            manual_seed(config.Seed);
+            lock (GlobalRandom.Lock) manual_seed(config.Seed);
         }
 
         using var log = new StreamWriter(Path.Combine(runFolder, "metrics.jsonl"), append: true) { AutoFlush = true };
@@ -126,7 +129,9 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
             bool stop = false;
             if (Evaluate is not null && ((config.EvalEvery > 0 && done % config.EvalEvery == 0) || done == config.Steps))
             {
+                var evaluationClock = Stopwatch.StartNew();
                 var metrics = Evaluate(done);
+                EvaluationTime += evaluationClock.Elapsed;
                 log.WriteLine(JsonSerializer.Serialize(new { step = done, eval = metrics }, LogJson));
                 Evaluated?.Invoke(done, metrics);
                 stop = StopWhen?.Invoke(metrics) == true;

@@ -1,0 +1,78 @@
+using System.CommandLine;
+using MMInterleaved.Experiments;
+using MMInterleaved.Runtime;
+using Spectre.Console;
+
+namespace MMInterleaved.Cli.Commands;
+
+/// <summary>`mmi reproduce`: re-run the paper's comprehension ablations and write results, charts and a summary report.</summary>
+public static class ReproduceCommand
+{
+    /// <summary>Builds the command.</summary>
+    public static Command Build()
+    {
+        var experiment = new Argument<string>("experiment")
+        {
+            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, or all.",
+        };
+        var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
+        var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 1500)." };
+        var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
+        var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs." };
+        var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
+            "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
+        {
+            experiment, quick, seeds, steps, parallel, output,
+        };
+        command.SetAction(parse =>
+        {
+            string id = parse.GetValue(experiment)!;
+            var chosen = id == "all" ? AblationCatalog.All : [AblationCatalog.Get(id)];
+            bool isQuick = parse.GetValue(quick) || RunMode.Quick;
+            var settings = isQuick ? ExperimentSettings.QuickSettings : ExperimentSettings.Full;
+            if (parse.GetValue(seeds) is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
+            if (parse.GetValue(steps) is int s) settings = settings with { Steps = s };
+            if (parse.GetValue(parallel) is int p) settings = settings with { Parallelism = p };
+            string folder = parse.GetValue(output) ?? Path.Combine("artifacts", "reproduce");
+            // run folders (checkpoints) never go into a results folder meant for committing
+            settings = (settings with { OutFolder = folder, RunsFolder = Path.Combine("artifacts", "reproduce", "runs") }).Validated();
+            string commandLine = "mmi reproduce " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "reproduce").Skip(1));
+
+            var results = new List<ExperimentResult>();
+            foreach (var e in chosen)
+            {
+                int total = e.Variants.Count * settings.Seeds.Count, done = 0;
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Title)}[/]: {total} runs of {settings.Steps} steps ({settings.Preset}{(isQuick ? ", quick" : "")}), {settings.Parallelism} at once");
+                var result = ExperimentRunner.Run(e, settings, commandLine, record =>
+                {
+                    lock (results)
+                    {
+                        done++;
+                        AnsiConsole.MarkupLine(Markup.Escape($"  [{done}/{total}] {record.Variant} seed {record.Seed}: " +
+                            string.Join(", ", record.Metrics.Select(kv => $"{kv.Key} {kv.Value:F1}")) + $" ({record.TrainSeconds / 60:F1} min)"));
+                    }
+                });
+                ExperimentReport.Write(result, folder);
+                results.Add(result);
+            }
+            // the summary covers every result in the folder, so one experiment at a time still builds the whole report
+            var all = AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(ExperimentResult.Load).ToList();
+            ExperimentReport.WriteSummary(all, folder);
+
+            var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("variant")
+                .AddColumn(new TableColumn("≈ OK-VQA").RightAligned()).AddColumn(new TableColumn("≈ TextVQA").RightAligned()).AddColumn("verdict");
+            foreach (var r in results)
+                foreach (var v in r.Summary)
+                    table.AddRow(Markup.Escape(r.Id), Markup.Escape(v.Label),
+                        Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Attributes)?.ToString() ?? "–"),
+                        Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Reading)?.ToString() ?? "–"),
+                        v == r.Summary[0] ? Markup.Escape(r.Verdict) : "");
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"Results, charts and summary: [bold]{Markup.Escape(Path.GetFullPath(folder))}[/] (summary.html opens offline).");
+            if (isQuick) AnsiConsole.MarkupLine("[grey]Quick mode checks the pipeline only; the committed full results are in results/.[/]");
+            return 0;
+        });
+        return command;
+    }
+}

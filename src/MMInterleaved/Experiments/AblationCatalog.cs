@@ -1,0 +1,94 @@
+using MMInterleaved.Language;
+using MMInterleaved.Model;
+using static MMInterleaved.Experiments.AblationVariant;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// The paper's comprehension ablations (Tables 6, 7, 8 and 17) mapped onto the glyph tasks: COCO-caption CIDEr → detail
+/// captioning, OK-VQA → questions about colour, counts and comparisons, TextVQA → reading the glyph in a named cell. The
+/// paper's 32 visual tokens become the small preset's 8, and its "8× the tokens" stays 8× (64). Paper numbers are typed
+/// from the paper (MM-Interleaved, arXiv 2401.10208, Tables 6–8 and 17).
+/// </summary>
+public static class AblationCatalog
+{
+    /// <summary>Visual tokens of the "few tokens" arms (the paper's 32 at its scale).</summary>
+    public const int FewTokens = 8;
+    /// <summary>8× <see cref="FewTokens"/> (the paper's 256).</summary>
+    public const int ManyTokens = 64;
+
+    /// <summary>Table 6a: MMFS with few tokens against no MMFS with 8× the tokens.</summary>
+    public static AblationExperiment TokenEfficiency { get; } = new(
+        "token-efficiency", "Token efficiency (paper Table 6a)",
+        "With MMFS, a handful of visual tokens per image does better than 8× the tokens without MMFS, because MMFS reads " +
+        "fine detail from the feature maps on demand instead of squeezing it into the tokens.",
+        [
+            new("mmfs-8", $"MMFS, {FewTokens} tokens", c => WithTokens(c, FewTokens), FewTokens),
+            new("no-mmfs-64", $"no MMFS, {ManyTokens} tokens", c => WithMmfs(WithTokens(c, ManyTokens), false), ManyTokens),
+        ],
+        [
+            new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
+            new("no-mmfs-64", "no MMFS, 256 tokens", 107.0, 28.7, 22.5),
+        ],
+        [("mmfs-8", "no-mmfs-64")]);   // MMFS off at 8 tokens is Table 17's "resampler only" (resampler-and-mmfs)
+
+    /// <summary>Table 7: deformable MMFS against dense cross-attention on the same maps and on the resampler tokens.</summary>
+    public static AblationExperiment CrossAttentionKinds { get; } = new(
+        "cross-attention-kind", "Cross-attention kind (paper Table 7)",
+        "Deformable sampling of the multi-scale feature maps beats dense cross-attention to the same maps and dense " +
+        "cross-attention to the resampler's tokens (Flamingo-style).",
+        [
+            new("deformable", "MMFS (deformable, feature maps)", c => c),
+            new("dense-maps", "dense cross-attention, feature maps", c => c with { CrossAttention = c.CrossAttention with { Kind = CrossAttentionKind.DenseFeatureMap } }),
+            new("dense-tokens", "dense cross-attention, resampler tokens", c => c with { CrossAttention = c.CrossAttention with { Kind = CrossAttentionKind.DenseResamplerTokens } }),
+        ],
+        [
+            new("deformable", "Deformable", 110.6, 29.8, 27.7),
+            new("dense-maps", "Dense (feature map)", 108.5, 28.4, 23.6),
+            new("dense-tokens", "Dense (resampler tokens)", 107.2, 28.9, 24.0),
+        ],
+        [("deformable", "dense-maps"), ("deformable", "dense-tokens")]);
+
+    /// <summary>Table 8: single-scale single-image, + multi-scale, + multi-image.</summary>
+    public static AblationExperiment ScalesAndImages { get; } = new(
+        "multi-scale-multi-image", "Multi-scale and multi-image (paper Table 8)",
+        "Sampling several scales of the feature pyramid helps, and letting text read every earlier image (not only the " +
+        "latest) helps further.",
+        [
+            new("single-scale-single-image", "single scale, single image", c => c with { CrossAttention = c.CrossAttention with { FeatureLevels = [2], MultiImage = false } }),
+            new("multi-scale-single-image", "multi-scale, single image", c => c with { CrossAttention = c.CrossAttention with { MultiImage = false } }),
+            new("multi-scale-multi-image", "multi-scale, multi-image", c => c),
+        ],
+        [
+            new("single-scale-single-image", "single-scale, single-image", 110.6, 29.8, 27.7),
+            new("multi-scale-single-image", "+ multi-scale", 111.2, 30.3, 30.3),
+            new("multi-scale-multi-image", "+ multi-image", 111.2, 31.1, 31.1),
+        ],
+        [("multi-scale-single-image", "single-scale-single-image"), ("multi-scale-multi-image", "multi-scale-single-image")])
+    {
+        IncludesMultiImage = true,
+    };
+
+    /// <summary>Table 17: resampler and MMFS are complementary.</summary>
+    public static AblationExperiment Complementary { get; } = new(
+        "resampler-and-mmfs", "Resampler and MMFS are complementary (paper Table 17)",
+        "The resampler's tokens and MMFS's on-demand detail complement each other: dropping either hurts.",
+        [
+            new("both", "resampler + MMFS", c => c),
+            new("resampler-only", "resampler only", c => WithMmfs(c, false)),
+            new("mmfs-only", "MMFS only (learned queries)", c => c with { UseResampler = false }),
+        ],
+        [
+            new("both", "Resampler + MMFS", 110.6, 29.8, 27.7),
+            new("resampler-only", "Resampler only", 107.0, 28.7, 22.5),
+            new("mmfs-only", "MMFS only", 102.7, 27.3, 22.0),
+        ],
+        [("both", "resampler-only"), ("both", "mmfs-only")]);
+
+    /// <summary>Every training ablation, in the order of the notebooks.</summary>
+    public static IReadOnlyList<AblationExperiment> All { get; } = [TokenEfficiency, CrossAttentionKinds, ScalesAndImages, Complementary];
+
+    /// <summary>The experiment of that id, or a clear error listing them.</summary>
+    public static AblationExperiment Get(string id) => All.FirstOrDefault(e => e.Id == id)
+        ?? throw new ArgumentException($"unknown experiment '{id}'; the experiments are {string.Join(", ", All.Select(e => e.Id))} (or all).");
+}

@@ -1,0 +1,22 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// One of the paper's comprehension ablations, re-run at workbench scale: the claim, the variants trained, the paper's
+/// numbers, and the comparisons whose direction decides the verdict (each "A beats B" in the paper).
+/// </summary>
+/// <param name="Id">Command-line name (`mmi reproduce token-efficiency`).</param>
+/// <param name="Title">Heading, with the paper's table.</param>
+/// <param name="Claim">What the paper claims, in one or two sentences.</param>
+/// <param name="Variants">The arms trained (every seed of each).</param>
+/// <param name="Paper">The paper's numbers per variant (absent variants have none).</param>
+/// <param name="Comparisons">Pairs (better, worse) as the paper finds them; the verdict tests each pair.</param>
+public sealed record AblationExperiment(string Id, string Title, string Claim, IReadOnlyList<AblationVariant> Variants,
+    IReadOnlyList<PaperRow> Paper, IReadOnlyList<(string Better, string Worse)> Comparisons)
+{
+    /// <summary>Mix multi-image questions (about an earlier image) into training and score them (Table 8).</summary>
+    public bool IncludesMultiImage { get; init; }
+
+    /// <summary>The variant of that name.</summary>
+    public AblationVariant Variant(string name) => Variants.FirstOrDefault(v => v.Name == name)
+        ?? throw new ArgumentException($"experiment {Id} has no variant '{name}'; it has {string.Join(", ", Variants.Select(v => v.Name))}.");
+}

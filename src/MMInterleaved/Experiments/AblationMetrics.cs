@@ -1,0 +1,34 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// The metric names of the ablation results and how they map onto the paper's columns. All are the official VQA accuracy
+/// in percent on held-out glyph questions (one question per image, the default question mix).
+/// </summary>
+public static class AblationMetrics
+{
+    /// <summary>Reading the glyph in a named cell (<c>glyph_at_cell</c>): the TextVQA column's analogue.</summary>
+    public const string Reading = "vqa_reading";
+    /// <summary>Colour of a named cell, counts and comparisons: the OK-VQA column's analogue.</summary>
+    public const string Attributes = "vqa_attributes";
+    /// <summary>All questions.</summary>
+    public const string Overall = "vqa_overall";
+    /// <summary>Questions about an earlier image of a multi-image document (Table 8's multi-image effect).</summary>
+    public const string MultiImage = "vqa_multi_image";
+
+    /// <summary>Column headings.</summary>
+    public static IReadOnlyDictionary<string, string> Labels { get; } = new Dictionary<string, string>
+    {
+        [Reading] = "reading a cell (≈ TextVQA)",
+        [Attributes] = "colour, count, compare (≈ OK-VQA)",
+        [Overall] = "all questions",
+        [MultiImage] = "earlier image (multi-image)",
+    };
+
+    /// <summary>Which paper column a metric sits beside (null: none).</summary>
+    public static string? PaperColumn(string metric) => metric switch
+    {
+        Reading => "TextVQA",
+        Attributes => "OK-VQA",
+        _ => null,
+    };
+}

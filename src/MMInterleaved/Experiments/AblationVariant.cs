@@ -1,0 +1,19 @@
+using MMInterleaved.Model;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>One arm of an ablation: a name, what it changes, and the change applied to the preset's config.</summary>
+/// <param name="Name">Short key used in result files ("mmfs-8", "no-mmfs-64").</param>
+/// <param name="Label">What a reader sees in tables and charts.</param>
+/// <param name="Configure">The change to the preset's model config.</param>
+/// <param name="VisualTokens">The visual-token count it uses (for curves over the token budget), when that is its axis.</param>
+public sealed record AblationVariant(string Name, string Label, Func<ModelConfig, ModelConfig> Configure, int? VisualTokens = null)
+{
+    /// <summary>The config with <paramref name="tokens"/> visual tokens per image (resampler queries too).</summary>
+    public static ModelConfig WithTokens(ModelConfig config, int tokens) =>
+        config with { NumImageTokens = tokens, Resampler = config.Resampler with { NumQueries = tokens } };
+
+    /// <summary>The config with MMFS in the decoder switched on or off.</summary>
+    public static ModelConfig WithMmfs(ModelConfig config, bool enabled) =>
+        config with { CrossAttention = config.CrossAttention with { Enabled = enabled } };
+}

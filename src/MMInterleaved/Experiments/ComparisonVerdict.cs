@@ -1,0 +1,16 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// One of the paper's "A beats B" findings tested on one metric: the difference of the seed means and its standard
+/// error (√(s²_A/n_A + s²_B/n_B)). Reproduced: the difference exceeds two standard errors in the paper's direction; not
+/// reproduced: it exceeds two standard errors the other way; inconclusive: within noise.
+/// </summary>
+public sealed record ComparisonVerdict(string Better, string Worse, string Metric, double Difference, double StandardError, string Verdict)
+{
+    /// <summary>The verdict for a difference and its standard error.</summary>
+    public static string Judge(double difference, double standardError) =>
+        !double.IsFinite(difference) || !double.IsFinite(standardError) ? "inconclusive"   // one seed: no spread, no verdict
+        : difference > 2 * standardError ? "reproduced"
+        : difference < -2 * standardError ? "not reproduced"
+        : "inconclusive";
+}

@@ -1,0 +1,174 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using MMInterleaved.Visualization;
+using Plotly.NET;
+using PlotlyChart = Plotly.NET.CSharp.Chart;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// Readable forms of experiment results: a Markdown table with our mean ± spread beside the paper's numbers and the
+/// verdict, Plotly charts (final accuracy per variant with seed spread; learning curves against training time), an HTML
+/// page per experiment with plotly.js inlined (opens offline), and a summary over experiments.
+/// </summary>
+public static class ExperimentReport
+{
+    private static readonly string[] Columns = [AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage, AblationMetrics.Overall];
+
+    /// <summary>The results table in Markdown.</summary>
+    public static string Markdown(ExperimentResult result)
+    {
+        var columns = Columns.Where(c => result.Summary.Any(s => s.Metrics.ContainsKey(c))).ToList();
+        var text = new StringBuilder();
+        text.AppendLine($"## {result.Title}").AppendLine();
+        text.AppendLine($"**Claim (paper).** {result.Claim}").AppendLine();
+        var s = result.Settings;
+        text.AppendLine(Invariant($"**Setup.** preset `{s.Preset}`, {s.Steps} steps, batch {s.BatchSize}, {s.QuestionsPerImage} questions per training image, seeds {string.Join(", ", s.Seeds)}, {s.TestQuestions} test questions per seed, {s.Parallelism} runs at once (one thread each). Command: `{result.Command}`. Finished {result.FinishedUtc:yyyy-MM-dd HH:mm} UTC on {result.Machine}.")).AppendLine();
+        text.Append("| variant | ").Append(string.Join(" | ", columns.Select(c => AblationMetrics.Labels[c])))
+            .Append(Invariant($" | all questions at equal time ({result.EqualTimeSeconds / 60:F1} min) | train min | paper: setting | Caption | OK-VQA | TextVQA |")).AppendLine();
+        text.Append("|---|").Append(string.Concat(columns.Select(_ => "---|"))).AppendLine("---|---|---|---|---|---|");
+        foreach (var v in result.Summary)
+        {
+            var paper = result.Paper.FirstOrDefault(p => p.Variant == v.Variant);
+            text.Append($"| {v.Label} | ").Append(string.Join(" | ", columns.Select(c => v.Metrics.TryGetValue(c, out var m) ? m.ToString() : "–")))
+                .Append($" | {v.AtEqualTime} | {Invariant($"{v.TrainSeconds.Mean / 60:F1}")} | ")
+                .Append(paper is null ? "– | – | – | – |" : $"{paper.Setting} | {Number(paper.Caption)} | {Number(paper.OkVqa)} | {Number(paper.TextVqa)} |").AppendLine();
+        }
+        text.AppendLine().AppendLine("Ours: official VQA accuracy (%), mean ± sample standard deviation over seeds, at equal steps unless noted. " +
+            "Paper: MM-Interleaved Tables 6–8 and 17 (COCO CIDEr, OK-VQA and TextVQA accuracy), typed from the paper. " +
+            "Our detail-captioning CIDEr is not measured yet.").AppendLine();
+        text.AppendLine($"**Verdict: {result.Verdict}.** {result.VerdictReason}").AppendLine();
+        if (result.Verdicts.Count > 0)
+        {
+            text.AppendLine("| paper finding | metric | difference (points) | standard error | verdict |").AppendLine("|---|---|---|---|---|");
+            foreach (var v in result.Verdicts)
+                text.AppendLine(Invariant($"| {v.Better} > {v.Worse} | {AblationMetrics.Labels[v.Metric]} | {v.Difference:+0.0;-0.0;0.0} | {v.StandardError:F1} | {v.Verdict} |"));
+            text.AppendLine();
+        }
+        return text.ToString();
+    }
+
+    /// <summary>Final accuracy per variant, one chart per metric: the mean as a bar and every seed as a dot on it.</summary>
+    public static IReadOnlyList<GenericChart> AccuracyCharts(ExperimentResult result)
+    {
+        var columns = Columns.Where(c => result.Summary.Any(s => s.Metrics.ContainsKey(c))).ToList();
+        return columns.Select(metric =>
+        {
+            var labels = result.Summary.Select(v => v.Label).ToArray();
+            var bars = PlotlyChart.Column<double, string, string>(result.Summary.Select(v => v.Metrics.TryGetValue(metric, out var m) ? m.Mean : 0).ToArray(),
+                Keys: labels, Name: "mean over seeds");
+            var runs = result.Runs.Where(r => r.Metrics.ContainsKey(metric)).ToList();
+            var dots = PlotlyChart.Point<string, double, string>(runs.Select(r => result.Summary.First(v => v.Variant == r.Variant).Label).ToArray(),
+                runs.Select(r => r.Metrics[metric]).ToArray(), Name: "one seed");
+            return PlotlyChart.Combine([bars, dots]).WithTitles($"{result.Title}: {AblationMetrics.Labels[metric]}", null, "accuracy (%)");
+        }).ToList();
+    }
+
+    /// <summary>Learning curves: mean curve accuracy per variant against training minutes.</summary>
+    public static GenericChart CurveChart(ExperimentResult result)
+    {
+        var lines = result.Summary.Select(v =>
+        {
+            var runs = result.Runs.Where(r => r.Variant == v.Variant).ToList();
+            var steps = runs[0].Curve.Select(p => p.Step).ToList();
+            var minutes = steps.Select(step => runs.Average(r => r.Curve.FirstOrDefault(p => p.Step == step)?.TrainSeconds ?? double.NaN) / 60).ToArray();
+            var accuracy = steps.Select(step => runs.Average(r => r.Curve.FirstOrDefault(p => p.Step == step)?.Accuracy ?? double.NaN)).ToArray();
+            return PlotlyChart.Line<double, double, string>(minutes, accuracy, Name: v.Label, ShowMarkers: true);
+        });
+        return PlotlyChart.Combine(lines).WithTitles($"{result.Title}: learning curves (mean over seeds)", "training time (min)", "accuracy (%)");
+    }
+
+    /// <summary>An HTML page: the Markdown table rendered simply, and both charts, with plotly.js inlined.</summary>
+    public static string Html(ExperimentResult result) =>
+        Page(result.Title, MarkdownToHtml(Markdown(result)) + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result)));
+
+    /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict.</summary>
+    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results)
+    {
+        var text = new StringBuilder("# Reproduced comprehension ablations\n\n| experiment | verdict | why | runs | seeds | steps |\n|---|---|---|---|---|---|\n");
+        foreach (var r in results)
+            text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {r.Runs.Count} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
+        text.AppendLine();
+        foreach (var r in results) text.AppendLine(Markdown(r));
+        return text.ToString();
+    }
+
+    /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>
+    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results) =>
+        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results)) +
+            string.Concat(results.Select(r => string.Concat(AccuracyCharts(r).Select(Chart)) + Chart(CurveChart(r)))));
+
+    /// <summary>Writes <c>&lt;id&gt;.json</c>, <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> into <paramref name="folder"/>.</summary>
+    public static void Write(ExperimentResult result, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        result.Save(Path.Combine(folder, result.Id + ".json"));
+        Atomic(Path.Combine(folder, result.Id + ".md"), Markdown(result));
+        Atomic(Path.Combine(folder, result.Id + ".html"), Html(result));
+    }
+
+    /// <summary>Writes <c>summary.md</c> and <c>summary.html</c> into <paramref name="folder"/>.</summary>
+    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        Atomic(Path.Combine(folder, "summary.md"), SummaryMarkdown(results));
+        Atomic(Path.Combine(folder, "summary.html"), SummaryHtml(results));
+    }
+
+    private static void Atomic(string path, string text)
+    {
+        File.WriteAllText(path + ".tmp", text);
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    private static string Chart(GenericChart chart) => $"<div>{PlotlyHtml.Fragment(chart, includePlotlyJs: false)}</div>\n";
+
+    private static string Page(string title, string body) =>
+        $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>" +
+        "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px}</style>" +
+        $"<script>{PlotlyHtml.PlotlyJs}</script></head><body>{body}</body></html>";
+
+    /// <summary>The results table, rendered for a notebook.</summary>
+    public static HtmlView View(ExperimentResult result) => new(MarkdownToHtml(Markdown(result)));
+
+    // Just enough Markdown for the report: headings, paragraphs with **bold** and `code`, pipe tables.
+    private static string MarkdownToHtml(string markdown)
+    {
+        var html = new StringBuilder();
+        var lines = markdown.Split('\n');
+        for (int i = 0; i < lines.Length; i++)
+        {
+            string line = lines[i].TrimEnd('\r');
+            if (line.StartsWith('|'))
+            {
+                html.Append("<table>");
+                bool header = true;
+                for (; i < lines.Length && lines[i].StartsWith('|'); i++)
+                {
+                    if (lines[i].StartsWith("|---", StringComparison.Ordinal)) { header = false; continue; }
+                    var cells = lines[i].Trim().Trim('|').Split('|').Select(c => Inline(c.Trim()));
+                    string tag = header ? "th" : "td";
+                    html.Append("<tr>").Append(string.Concat(cells.Select(c => $"<{tag}>{c}</{tag}>"))).Append("</tr>");
+                }
+                html.Append("</table>\n");
+                i--;
+            }
+            else if (line.StartsWith("## ", StringComparison.Ordinal)) html.Append($"<h2>{Inline(line[3..])}</h2>\n");
+            else if (line.StartsWith("# ", StringComparison.Ordinal)) html.Append($"<h1>{Inline(line[2..])}</h1>\n");
+            else if (line.Length > 0) html.Append($"<p>{Inline(line)}</p>\n");
+        }
+        return html.ToString();
+    }
+
+    private static string Inline(string text)
+    {
+        string encoded = WebUtility.HtmlEncode(text);
+        encoded = System.Text.RegularExpressions.Regex.Replace(encoded, @"\*\*(.+?)\*\*", "<b>$1</b>");
+        return System.Text.RegularExpressions.Regex.Replace(encoded, "`(.+?)`", "<code>$1</code>");
+    }
+
+    private static string Number(double? value) => value is double v ? v.ToString("0.0", CultureInfo.InvariantCulture) : "–";
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

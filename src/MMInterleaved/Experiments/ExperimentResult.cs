@@ -1,0 +1,46 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// Everything one experiment measured, as saved to <c>results/&lt;id&gt;.json</c>: the settings and the command, every run,
+/// the per-variant summaries at equal steps and at equal training time, the verdicts, and the paper's numbers beside them.
+/// </summary>
+public sealed record ExperimentResult(
+    string Id, string Title, string Claim, string Command, DateTime FinishedUtc, string Machine, ExperimentSettings Settings,
+    IReadOnlyList<RunRecord> Runs, IReadOnlyList<VariantSummary> Summary, double EqualTimeSeconds,
+    IReadOnlyList<ComparisonVerdict> Verdicts, string Verdict, string VerdictReason, IReadOnlyList<PaperRow> Paper)
+{
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
+
+    /// <summary>The JSON text.</summary>
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>Writes the JSON atomically.</summary>
+    public void Save(string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        File.WriteAllText(path + ".tmp", ToJson());
+        File.Move(path + ".tmp", path, overwrite: true);
+    }
+
+    /// <summary>Reads a saved result; a clear error names the file when it is not one.</summary>
+    public static ExperimentResult Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no experiment result at {path}; run `mmi reproduce` to make one.", path);
+        try
+        {
+            return JsonSerializer.Deserialize<ExperimentResult>(File.ReadAllText(path), Json)
+                   ?? throw new InvalidDataException($"{path}: empty experiment result.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not an experiment result ({e.Message}).", e);
+        }
+    }
+}

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// Runs an experiment's variants × seeds, at most <see cref="ExperimentSettings.Parallelism"/> at once with one intra-op
+/// thread each (the pilot: small models scale badly over threads; never more runs than cores), then summarises them at
+/// equal steps and at equal training time and judges the paper's comparisons.
+/// </summary>
+public static class ExperimentRunner
+{
+    /// <summary>Runs <paramref name="experiment"/>; <paramref name="progress"/> hears each finished run.</summary>
+    public static ExperimentResult Run(AblationExperiment experiment, ExperimentSettings settings, string command = "", Action<RunRecord>? progress = null)
+    {
+        settings = settings.Validated();
+        var jobs = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (Variant: v, Seed: seed))).ToList();
+        var records = new ConcurrentBag<RunRecord>();
+        int previousThreads = get_num_threads();
+        set_num_threads(1);
+        try
+        {
+            Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism }, job =>
+            {
+                string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
+                var record = AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage);
+                records.Add(record);
+                progress?.Invoke(record);
+            });
+        }
+        finally
+        {
+            set_num_threads(previousThreads);
+        }
+        return Summarise(experiment, settings, records.OrderBy(r => jobs.FindIndex(j => j.Variant.Name == r.Variant && j.Seed == r.Seed)).ToList(), command);
+    }
+
+    /// <summary>Summaries, equal-time accuracies and verdicts from finished runs.</summary>
+    public static ExperimentResult Summarise(AblationExperiment experiment, ExperimentSettings settings, IReadOnlyList<RunRecord> runs, string command)
+    {
+        var byVariant = experiment.Variants.Select(v => (Variant: v, Runs: runs.Where(r => r.Variant == v.Name).ToList())).Where(x => x.Runs.Count > 0).ToList();
+        double equalTime = byVariant.Min(x => x.Runs.Average(r => r.TrainSeconds));
+        var metricNames = runs.SelectMany(r => r.Metrics.Keys).Distinct().ToList();
+        var summary = byVariant.Select(x => new VariantSummary(x.Variant.Name, x.Variant.Label,
+            metricNames.ToDictionary(m => m, m => MetricSummary.Of(x.Runs.Select(r => r.Metrics.TryGetValue(m, out var v) ? v : double.NaN))),
+            MetricSummary.Of(x.Runs.Select(r => AccuracyAt(r.Curve, equalTime))),
+            MetricSummary.Of(x.Runs.Select(r => r.TrainSeconds)), MetricSummary.Of(x.Runs.Select(r => r.TokensPerSecond)),
+            x.Runs[0].Parameters, x.Variant.VisualTokens ?? 0)).ToList();
+
+        var verdicts = new List<ComparisonVerdict>();
+        foreach (var (better, worse) in experiment.Comparisons)
+        {
+            var a = summary.FirstOrDefault(s => s.Variant == better);
+            var b = summary.FirstOrDefault(s => s.Variant == worse);
+            if (a is null || b is null) continue;
+            foreach (var metric in new[] { AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage }.Where(metricNames.Contains))
+            {
+                var (ma, mb) = (a.Metrics[metric], b.Metrics[metric]);
+                double difference = ma.Mean - mb.Mean;
+                double se = Math.Sqrt(ma.Std * ma.Std / ma.N + mb.Std * mb.Std / mb.N);
+                verdicts.Add(new ComparisonVerdict(better, worse, metric, difference, se, ComparisonVerdict.Judge(difference, se)));
+            }
+        }
+        var (verdict, reason) = Overall(verdicts, settings);
+        return new ExperimentResult(experiment.Id, experiment.Title, experiment.Claim, command, DateTime.UtcNow,
+            $"{RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores", settings, runs, summary, equalTime, verdicts, verdict, reason, experiment.Paper);
+    }
+
+    /// <summary>Accuracy of a learning curve at <paramref name="seconds"/> of training (linear between points; the last
+    /// point beyond the curve's end, the first before its start).</summary>
+    public static double AccuracyAt(IReadOnlyList<CurvePoint> curve, double seconds)
+    {
+        if (curve.Count == 0) return double.NaN;
+        if (seconds <= curve[0].TrainSeconds) return curve[0].Accuracy;
+        for (int i = 1; i < curve.Count; i++)
+            if (seconds <= curve[i].TrainSeconds)
+            {
+                var (p, q) = (curve[i - 1], curve[i]);
+                double t = (seconds - p.TrainSeconds) / Math.Max(1e-9, q.TrainSeconds - p.TrainSeconds);
+                return p.Accuracy + t * (q.Accuracy - p.Accuracy);
+            }
+        return curve[^1].Accuracy;
+    }
+
+    private static (string Verdict, string Reason) Overall(IReadOnlyList<ComparisonVerdict> verdicts, ExperimentSettings settings)
+    {
+        if (settings.Quick) return ("inconclusive", "quick mode: a few steps of the tiny preset measure nothing; the verdict needs the full run.");
+        if (settings.Seeds.Count < 2) return ("inconclusive", "one seed gives no spread to judge differences against.");
+        var contradicted = verdicts.Where(v => v.Verdict == "not reproduced").ToList();
+        if (contradicted.Count > 0)
+            return ("not reproduced", "opposite to the paper beyond 2 standard errors: " + string.Join("; ", contradicted.Select(Describe)));
+        var pairs = verdicts.GroupBy(v => (v.Better, v.Worse)).ToList();
+        if (pairs.Count > 0 && pairs.All(g => g.Any(v => v.Verdict == "reproduced")))
+            return ("reproduced", "every comparison goes the paper's way beyond 2 standard errors on at least one metric: " +
+                string.Join("; ", verdicts.Where(v => v.Verdict == "reproduced").Select(Describe)));
+        return ("inconclusive", "differences within 2 standard errors of the seed spread for: " +
+            string.Join("; ", pairs.Where(g => g.All(v => v.Verdict != "reproduced")).Select(g => $"{g.Key.Better} vs {g.Key.Worse}")));
+    }
+
+    private static string Describe(ComparisonVerdict v) =>
+        $"{v.Better} vs {v.Worse} on {v.Metric}: {v.Difference:+0.0;-0.0} ± {v.StandardError:F1} points";
+}

@@ -1,0 +1,62 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// How an ablation experiment runs: model preset, training length, seeds, evaluation sizes and parallelism. <see cref="Full"/>
+/// is the committed-results setting (small preset, ≥3 seeds, ≥2000 test questions); <see cref="QuickSettings"/> is the
+/// seconds-scale smoke run that the tests and `mmi reproduce --quick` use (tiny preset: its numbers mean nothing).
+/// </summary>
+public sealed record ExperimentSettings
+{
+    /// <summary>Quick mode: the tiny preset, a handful of steps.</summary>
+    public bool Quick { get; init; }
+    /// <summary>Model preset every variant starts from.</summary>
+    public string Preset { get; init; } = "small";
+    /// <summary>Optimizer steps per run.</summary>
+    public int Steps { get; init; } = 1500;
+    /// <summary>Peak learning rate.</summary>
+    public double LearningRate { get; init; } = 1e-3;
+    /// <summary>Warm-up steps.</summary>
+    public int WarmupSteps { get; init; } = 100;
+    /// <summary>Seeds (data and initialisation) of every variant.</summary>
+    public IReadOnlyList<long> Seeds { get; init; } = [0, 1, 2];
+    /// <summary>Packed sequences per step.</summary>
+    public int BatchSize { get; init; } = 16;
+    /// <summary>Tokens per packed sequence before visual tokens beyond the preset's are added (see <see cref="AblationRun"/>).</summary>
+    public int MaxTextLength { get; init; } = 88;
+    /// <summary>Training questions per image.</summary>
+    public int QuestionsPerImage { get; init; } = 4;
+    /// <summary>Held-out questions of the final evaluation.</summary>
+    public int TestQuestions { get; init; } = 2000;
+    /// <summary>Steps between the small evaluations of the learning curve (accuracy at equal wall time comes from it).</summary>
+    public int CurveEvery { get; init; } = 250;
+    /// <summary>Held-out questions of each learning-curve evaluation.</summary>
+    public int CurveQuestions { get; init; } = 300;
+    /// <summary>Runs trained at once, one intra-op thread each (at most the number of cores).</summary>
+    public int Parallelism { get; init; } = Math.Max(1, Environment.ProcessorCount);
+    /// <summary>Where results and reports go.</summary>
+    public string OutFolder { get; init; } = Path.Combine("artifacts", "reproduce");
+    /// <summary>Where the runs' folders (checkpoints, metrics logs) go (null: a <c>runs</c> folder in <see cref="OutFolder"/>).</summary>
+    public string? RunsFolder { get; init; }
+
+    /// <summary>The full setting.</summary>
+    public static ExperimentSettings Full => new();
+
+    /// <summary>The quick setting: tiny preset, 6 steps, 2 seeds, 24 test questions.</summary>
+    public static ExperimentSettings QuickSettings => new()
+    {
+        Quick = true, Preset = "tiny", Steps = 6, WarmupSteps = 1, Seeds = [0, 1], BatchSize = 4, MaxTextLength = 56, QuestionsPerImage = 2,
+        TestQuestions = 24, CurveEvery = 3, CurveQuestions = 8,
+    };
+
+    /// <summary>Throws an ArgumentException naming the field, its value and what is allowed.</summary>
+    public ExperimentSettings Validated()
+    {
+        static void Require(bool ok, string message) { if (!ok) throw new ArgumentException("ExperimentSettings: " + message); }
+        Require(Steps > 0, $"Steps is {Steps}; it must be positive.");
+        Require(Seeds.Count > 0 && Seeds.Distinct().Count() == Seeds.Count, "Seeds must be a non-empty list of distinct seeds.");
+        Require(BatchSize > 0 && MaxTextLength > 16, $"BatchSize ({BatchSize}) must be positive and MaxTextLength ({MaxTextLength}) above 16.");
+        Require(TestQuestions > 0 && CurveQuestions > 0 && CurveEvery > 0, "TestQuestions, CurveQuestions and CurveEvery must be positive.");
+        Require(Parallelism is > 0 and <= 64, $"Parallelism is {Parallelism}; it must be in 1…64.");
+        return this;
+    }
+}

@@ -1,0 +1,13 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>One variant over its seeds.</summary>
+/// <param name="Variant">Name.</param>
+/// <param name="Label">What readers see.</param>
+/// <param name="Metrics">Final metrics at equal steps.</param>
+/// <param name="AtEqualTime">Learning-curve accuracy at the experiment's equal training time.</param>
+/// <param name="TrainSeconds">Training time.</param>
+/// <param name="TokensPerSecond">Training throughput.</param>
+/// <param name="Parameters">Trainable parameters.</param>
+/// <param name="VisualTokens">Visual tokens per image.</param>
+public sealed record VariantSummary(string Variant, string Label, IReadOnlyDictionary<string, MetricSummary> Metrics, MetricSummary AtEqualTime,
+    MetricSummary TrainSeconds, MetricSummary TokensPerSecond, long Parameters, int VisualTokens);
