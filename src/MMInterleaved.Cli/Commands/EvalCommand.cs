@@ -16,7 +16,7 @@ public static class EvalCommand
     public static Command Build()
     {
         var run = new Option<string>("--run") { Description = "Run folder written by `mmi train` (config.json, tokenizer.json, checkpoints).", Required = true };
-        var task = new Option<string>("--task") { Description = "Task whose validation split is scored: glyph-vqa, glyph-multi-image (VQA accuracy) or glyph-caption (BLEU, CIDEr-D).", DefaultValueFactory = _ => "glyph-vqa" };
+        var task = new Option<string>("--task") { Description = "Task whose validation split is scored: glyph-vqa, glyph-multi-image (VQA accuracy), glyph-caption (BLEU, CIDEr-D) or glyph-grounding (accuracy at IoU ≥ 0.5).", DefaultValueFactory = _ => "glyph-vqa" };
         var examples = new Option<int>("--examples") { Description = "Held-out documents to score.", DefaultValueFactory = _ => 500 };
         var shots = new Option<int>("--shots") { Description = "Solved examples from the training split placed before each query (0: zero-shot).", DefaultValueFactory = _ => 0 };
         var selection = new Option<ShotSelection>("--selection") { Description = "How shots are chosen: Random (seeded per query) or Retrieval (most similar images by the model's encoder features, most similar last).", DefaultValueFactory = _ => ShotSelection.Random };
@@ -38,12 +38,20 @@ public static class EvalCommand
             var fewShot = new FewShotOptions { Shots = parse.GetValue(shots), Selection = parse.GetValue(selection), Seed = parse.GetValue(seed) }.Validated();
             var queries = opened.EvalSource.Take(parse.GetValue(examples)).ToList();
             bool captions = taskName.EndsWith("-caption", StringComparison.Ordinal);
+            bool grounding = taskName.EndsWith("-grounding", StringComparison.Ordinal);
             Dictionary<string, double> scores = [];
             AnsiConsole.Progress().AutoClear(true).Start(context =>
             {
                 var bar = context.AddTask($"{taskName}, {fewShot.Shots}-shot", maxValue: queries.Count);
                 evaluator.Progress += (done, _) => bar.Value = done;
-                if (captions)
+                if (grounding)
+                {
+                    var result = evaluator.EvaluateGrounding(queries, opened.TrainSource, fewShot);
+                    if (parse.GetValue(output) is string folder) result.Write(folder);
+                    scores["accuracy"] = 100 * result.Result.Accuracy;
+                    scores["malformed"] = result.Result.Malformed;
+                }
+                else if (captions)
                 {
                     var result = evaluator.EvaluateCaptions(queries, opened.TrainSource, fewShot);
                     if (parse.GetValue(output) is string folder) result.Write(folder);
@@ -61,7 +69,8 @@ public static class EvalCommand
             var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
             foreach (var (name, value) in scores) table.AddRow(Markup.Escape(name), value.ToString(captions ? "F4" : "F2", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine(captions ? "[grey]caption scores are fractions (CIDEr 0.63 is 63 as papers print it)[/]" : "[grey]VQA accuracy in percent[/]");
+            AnsiConsole.MarkupLine(captions ? "[grey]caption scores are fractions (CIDEr 0.63 is 63 as papers print it)[/]"
+                : grounding ? "[grey]grounding accuracy in percent; malformed = outputs without a valid box (counted as misses)[/]" : "[grey]VQA accuracy in percent[/]");
             if (parse.GetValue(json) is string path) File.WriteAllText(path, JsonSerializer.Serialize(scores, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });

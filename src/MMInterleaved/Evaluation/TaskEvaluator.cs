@@ -70,6 +70,26 @@ public sealed class TaskEvaluator
         return new CaptionEvaluation(predictions, references.ToDictionary(r => r.Id, r => r.Captions), scores, fewShot);
     }
 
+    /// <summary>Grounding accuracy on <paramref name="queries"/> ([image, "Where is …? Box:", " (x1,y1)(x2,y2)"] with
+    /// <c>box</c> metadata [x1,y1,x2,y2] in pixels and <c>image_size</c>): the first valid box of each generation, scaled
+    /// from the 0–999 grid, counts when its IoU with the truth is at least 0.5.</summary>
+    public GroundingEvaluation EvaluateGrounding(IReadOnlyList<InterleavedDocument> queries, IDocumentSource? shotPool = null,
+        FewShotOptions? fewShot = null, int maxNewTokens = 24)
+    {
+        fewShot = (fewShot ?? new FewShotOptions()).Validated();
+        var truths = queries.Select(d =>
+        {
+            var box = JsonSerializer.Deserialize<float[]>(d.Meta("box") ?? throw new ArgumentException($"grounding query {d.Id} has no 'box' metadata."));
+            int size = int.Parse(d.Meta("image_size") ?? throw new ArgumentException($"grounding query {d.Id} has no 'image_size' metadata."),
+                System.Globalization.CultureInfo.InvariantCulture);
+            if (box is not { Length: 4 }) throw new ArgumentException($"grounding query {d.Id}: 'box' must be [x1,y1,x2,y2].");
+            return (Box: new ImageBox(box[0], box[1], box[2], box[3]), Size: size);
+        }).ToList();
+        var generated = Generate(queries, shotPool, fewShot, maxNewTokens);
+        var samples = generated.Select((text, i) => new GroundingSample(text, truths[i].Box, truths[i].Size, truths[i].Size)).ToList();
+        return new GroundingEvaluation(samples, GroundingAccuracy.Evaluate(samples), fewShot);
+    }
+
     /// <summary>The answer part of a generation: the text before its first "." (the first cut of the reference's
     /// <c>extract_answer</c>), trimmed. A model trained on several questions per image writes "red. Question: …".</summary>
     public static string FirstSentence(string generated)

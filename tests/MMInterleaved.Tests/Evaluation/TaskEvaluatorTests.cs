@@ -92,4 +92,23 @@ public sealed class TaskEvaluatorTests : IDisposable
         var missingPool = Assert.Throws<ArgumentException>(() => evaluator.EvaluateCaptions(queries, null, new FewShotOptions { Shots = 2 }));
         Assert.Contains("shot pool", missingPool.Message);
     }
+
+    [Fact]
+    public void Grounding_scores_the_generated_box_against_the_documents_pixel_box()
+    {
+        var (evaluator, _, _, eval) = Build("glyph-grounding");
+        var queries = eval.Take(4).ToList();
+        var result = evaluator.EvaluateGrounding(queries, maxNewTokens: 4);
+        Assert.Equal(4, result.Result.Total);
+        for (int i = 0; i < 4; i++)
+        {
+            var box = System.Text.Json.JsonSerializer.Deserialize<float[]>(queries[i].Meta("box")!)!;
+            Assert.Equal(new ImageBox(box[0], box[1], box[2], box[3]), result.Samples[i].Truth);
+            Assert.Equal(32, result.Samples[i].Width);
+        }
+        Assert.Equal(result.Samples.Count(s => !GroundingBox.TryFind(s.Prediction, out _)), result.Result.Malformed);
+        Assert.Equal(GroundingAccuracy.Evaluate(result.Samples), result.Result);
+        result.Write(folder.Path);
+        Assert.True(File.Exists(Path.Combine(folder.Path, "grounding_scores.json")));
+    }
 }
