@@ -1,0 +1,55 @@
+using MMInterleaved.Cli;
+using MMInterleaved.Experiments;
+using MMInterleaved.Tests.Data;
+using Spectre.Console;
+using Xunit;
+
+namespace MMInterleaved.Tests.Cli;
+
+[Collection(TorchCollection.Name)]
+public sealed class ReproduceCommandTests
+{
+    private static (int Code, string Output, string Error) Mmi(params string[] args)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var previous = AnsiConsole.Console;
+        var previousError = Console.Error;
+        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
+        Console.SetError(error);
+        try
+        {
+            return (Program.Main(args), output.ToString(), error.ToString());
+        }
+        finally
+        {
+            AnsiConsole.Console = previous;
+            Console.SetError(previousError);
+        }
+    }
+
+    [Fact]
+    public void Quick_reproduce_writes_results_charts_and_a_summary_and_prints_the_table()
+    {
+        using var folder = new TempFolder();
+        var run = Mmi("reproduce", "token-efficiency", "--quick", "--seeds", "1", "--out", folder.Path);
+        Assert.True(run.Code == 0, run.Output + run.Error);
+        foreach (var file in new[] { "token-efficiency.json", "token-efficiency.md", "token-efficiency.html", "summary.md", "summary.html" })
+            Assert.True(File.Exists(folder.File(file)), file);
+        var result = ExperimentResult.Load(folder.File("token-efficiency.json"));
+        Assert.Equal(2, result.Runs.Count);                                   // two variants × one seed
+        Assert.Equal("inconclusive", result.Verdict);                         // quick mode never claims a finding
+        Assert.Contains("MMFS, 8 tokens", run.Output);
+        Assert.Contains("inconclusive", run.Output);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "runs")));    // run folders stay out of a results folder
+    }
+
+    [Fact]
+    public void An_unknown_experiment_is_named_with_the_list_of_experiments()
+    {
+        var run = Mmi("reproduce", "table-99", "--quick");
+        Assert.Equal(2, run.Code);
+        Assert.Contains("table-99", run.Error);
+        Assert.Contains("token-efficiency", run.Error);
+    }
+}
