@@ -13,22 +13,24 @@ public static class ReproduceCommand
     {
         var experiment = new Argument<string>("experiment")
         {
-            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, or all.",
+            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), or all.",
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
         var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 1500)." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
+        var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => 10 };
         var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, output,
+            experiment, quick, seeds, steps, parallel, repeats, output,
         };
         command.SetAction(parse =>
         {
             string id = parse.GetValue(experiment)!;
-            var chosen = id == "all" ? AblationCatalog.All : [AblationCatalog.Get(id)];
+            bool efficiency = id is "all" or EfficiencyExperiment.Id;
+            var chosen = id == "all" ? AblationCatalog.All : id == EfficiencyExperiment.Id ? [] : [AblationCatalog.Get(id)];
             bool isQuick = parse.GetValue(quick) || RunMode.Quick;
             var settings = isQuick ? ExperimentSettings.QuickSettings : ExperimentSettings.Full;
             if (parse.GetValue(seeds) is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
@@ -56,9 +58,20 @@ public static class ReproduceCommand
                 ExperimentReport.Write(result, folder);
                 results.Add(result);
             }
+            if (efficiency)
+            {
+                AnsiConsole.MarkupLine($"[bold]Efficiency (paper Figure 6 right)[/]: three arms, {(isQuick ? 2 : parse.GetValue(repeats))} timed steps each");
+                var measured = EfficiencyExperiment.Run(settings, isQuick ? 2 : parse.GetValue(repeats), commandLine);
+                measured.Write(folder);
+                var o = measured.MmfsOverhead;
+                var m = measured.ManyTokensOverMmfs;
+                AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                    $"  MMFS over no MMFS: FLOPs {o.Flops:+0%;-0%}, parameters {o.Parameters:+0%;-0%}, step time {o.Runtime:+0%;-0%}, step memory {o.Memory:+0%;-0%} (paper +2%, +2%, +6%, +3%); 8x tokens without MMFS over MMFS: FLOPs {m.Flops:F2}x, time {m.Runtime:F2}x (paper 2.8x, 1.3x)")));
+            }
             // the summary covers every result in the folder, so one experiment at a time still builds the whole report
             var all = AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(ExperimentResult.Load).ToList();
-            ExperimentReport.WriteSummary(all, folder);
+            string efficiencyFile = Path.Combine(folder, "efficiency.json");
+            ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("variant")
                 .AddColumn(new TableColumn("≈ OK-VQA").RightAligned()).AddColumn(new TableColumn("≈ TextVQA").RightAligned()).AddColumn("verdict");

@@ -45,6 +45,24 @@ public sealed class ReproduceCommandTests
     }
 
     [Fact]
+    public void Quick_efficiency_measures_three_arms_and_writes_its_tables()
+    {
+        using var folder = new TempFolder();
+        var run = Mmi("reproduce", "efficiency", "--quick", "--out", folder.Path);
+        Assert.True(run.Code == 0, run.Output + run.Error);
+        var result = EfficiencyResult.Load(folder.File("efficiency.json"));
+        Assert.Equal(["mmfs-8", "no-mmfs-8", "no-mmfs-64"], result.Arms.Select(a => a.Name));
+        var (mmfs, plain, many) = (result.Arms[0], result.Arms[1], result.Arms[2]);
+        Assert.True(mmfs.TrainableParameters > plain.TrainableParameters);
+        Assert.Equal(mmfs.ForwardMacs - mmfs.MacsByPart["MMFS"], plain.ForwardMacs, 6);   // the arms differ by the MMFS term only
+        Assert.True(many.ForwardMacs > plain.ForwardMacs);
+        Assert.True(many.SequenceLength > plain.SequenceLength);
+        Assert.All(result.Arms, a => Assert.Equal(2, a.StepTimesMs.Count));
+        Assert.Contains("+2%", File.ReadAllText(folder.File("efficiency.md")));       // the paper's number beside ours
+        Assert.Contains("Efficiency", File.ReadAllText(folder.File("summary.md")));
+    }
+
+    [Fact]
     public void An_unknown_experiment_is_named_with_the_list_of_experiments()
     {
         var run = Mmi("reproduce", "table-99", "--quick");
