@@ -12,7 +12,7 @@ public sealed record ExperimentSettings
     /// <summary>Model preset every variant starts from.</summary>
     public string Preset { get; init; } = "small";
     /// <summary>Optimizer steps per run.</summary>
-    public int Steps { get; init; } = 1500;
+    public int Steps { get; init; } = 2000;
     /// <summary>Peak learning rate.</summary>
     public double LearningRate { get; init; } = 1e-3;
     /// <summary>Warm-up steps.</summary>
