@@ -9,24 +9,7 @@ namespace MMInterleaved.Tests.Cli;
 [Collection(TorchCollection.Name)]
 public sealed class ReproduceCommandTests
 {
-    private static (int Code, string Output, string Error) Mmi(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var previous = AnsiConsole.Console;
-        var previousError = Console.Error;
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
-        Console.SetError(error);
-        try
-        {
-            return (Program.Main(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            AnsiConsole.Console = previous;
-            Console.SetError(previousError);
-        }
-    }
+    private static (int Code, string Output, string Error) Mmi(params string[] args) => CliRunner.Mmi(args);
 
     [Fact]
     public void Quick_reproduce_writes_results_charts_and_a_summary_and_prints_the_table()

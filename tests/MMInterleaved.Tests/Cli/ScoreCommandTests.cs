@@ -14,24 +14,7 @@ public sealed class ScoreCommandTests : IDisposable
 
     public void Dispose() => folder.Dispose();
 
-    private static (int Code, string Output, string Error) Mmi(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var previousOut = Console.Out;
-        var previousError = Console.Error;
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (Program.Main(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(previousOut);
-            Console.SetError(previousError);
-        }
-    }
+    private static (int Code, string Output, string Error) Mmi(params string[] args) => CliRunner.Mmi(args);
 
     [Fact]
     public void Captions_prints_the_toolkits_scores_as_json()

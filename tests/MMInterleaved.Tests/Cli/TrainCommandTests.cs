@@ -17,27 +17,7 @@ public sealed class TrainCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(folder, recursive: true);
 
-    private static (int Code, string Output, string Error) Mmi(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var previous = AnsiConsole.Console;
-        var previousError = Console.Error;
-        var previousOut = Console.Out;
-        AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output), Ansi = AnsiSupport.No, Interactive = InteractionSupport.No });
-        Console.SetError(error);
-        Console.SetOut(output);   // `mmi score` writes plain JSON to standard output
-        try
-        {
-            return (Program.Main(args), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            AnsiConsole.Console = previous;
-            Console.SetError(previousError);
-            Console.SetOut(previousOut);
-        }
-    }
+    private static (int Code, string Output, string Error) Mmi(params string[] args) => CliRunner.Mmi(args);
 
     [Fact]
     public void Train_then_eval_then_generate_on_a_run_folder()
