@@ -13,24 +13,26 @@ public static class ReproduceCommand
     {
         var experiment = new Argument<string>("experiment")
         {
-            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), or all.",
+            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {FewShotExperiment.Id} (Figure 6 left, evaluates the token-efficiency runs), {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), or all.",
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
         var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 2000, the recipe of mmi train)." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => 10 };
+        var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => 300 };
         var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, repeats, output,
+            experiment, quick, seeds, steps, parallel, repeats, questions, output,
         };
         command.SetAction(parse =>
         {
             string id = parse.GetValue(experiment)!;
             bool efficiency = id is "all" or EfficiencyExperiment.Id;
-            var chosen = id == "all" ? AblationCatalog.All : id == EfficiencyExperiment.Id ? [] : [AblationCatalog.Get(id)];
+            bool fewShot = id is "all" or FewShotExperiment.Id;
+            var chosen = id == "all" ? AblationCatalog.All : id is EfficiencyExperiment.Id or FewShotExperiment.Id ? [] : [AblationCatalog.Get(id)];
             bool isQuick = parse.GetValue(quick) || RunMode.Quick;
             var settings = isQuick ? ExperimentSettings.QuickSettings : ExperimentSettings.Full;
             if (parse.GetValue(seeds) is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
@@ -58,6 +60,17 @@ public static class ReproduceCommand
                 ExperimentReport.Write(result, folder);
                 results.Add(result);
             }
+            if (fewShot)
+            {
+                string sourcePath = Path.Combine(folder, AblationCatalog.TokenEfficiency.Id + ".json");
+                if (!File.Exists(sourcePath))
+                    throw new FileNotFoundException($"few-shot evaluates the token-efficiency runs: {sourcePath} is missing; run `mmi reproduce token-efficiency` with the same --out first.", sourcePath);
+                int count = isQuick ? 8 : parse.GetValue(questions);
+                AnsiConsole.MarkupLine($"[bold]Few-shot (paper Figure 6 left)[/]: the token-efficiency runs with {string.Join(", ", FewShotExperiment.ShotCounts)} shots, {count} questions each");
+                var curves = FewShotExperiment.Run(ExperimentResult.Load(sourcePath), settings.RunsFolder!, count, commandLine,
+                    p => AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"  {p.Variant} seed {p.Seed}, {p.Shots}-shot: {p.Overall:F1} %"))));
+                curves.Write(folder);
+            }
             if (efficiency)
             {
                 AnsiConsole.MarkupLine($"[bold]Efficiency (paper Figure 6 right)[/]: three arms, {(isQuick ? 2 : parse.GetValue(repeats))} timed steps each");
@@ -70,8 +83,9 @@ public static class ReproduceCommand
             }
             // the summary covers every result in the folder, so one experiment at a time still builds the whole report
             var all = AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(ExperimentResult.Load).ToList();
-            string efficiencyFile = Path.Combine(folder, "efficiency.json");
-            ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null);
+            string efficiencyFile = Path.Combine(folder, "efficiency.json"), fewShotFile = Path.Combine(folder, "few-shot.json");
+            ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null,
+                File.Exists(fewShotFile) ? FewShotResult.Load(fewShotFile) : null);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("variant")
                 .AddColumn(new TableColumn("≈ OK-VQA").RightAligned()).AddColumn(new TableColumn("≈ TextVQA").RightAligned()).AddColumn("verdict");

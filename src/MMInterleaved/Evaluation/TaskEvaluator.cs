@@ -163,6 +163,10 @@ public sealed class TaskEvaluator
             pool = shotPool.Take(fewShot.PoolSize).ToList();
             if (pool.Count < fewShot.Shots) throw new ArgumentException($"the shot pool {shotPool.Name} holds {pool.Count} documents; {fewShot.Shots} shots need more.");
         }
+        int mostImages = queries.Max(q => q.Segments.OfType<ImageSegment>().Count()) + fewShot.Shots;
+        if (mostImages >= model.Config.CrossAttention.MaxImagesPerSequence)
+            throw new ArgumentException($"{fewShot.Shots} shots and the query make {mostImages} images in a prompt; the model's CrossAttention.MaxImagesPerSequence " +
+                $"({model.Config.CrossAttention.MaxImagesPerSequence}) allows at most {model.Config.CrossAttention.MaxImagesPerSequence - 1}.");
         var shots = ChooseShots(queries, pool, fewShot);
         bool training = model.training;
         model.eval();

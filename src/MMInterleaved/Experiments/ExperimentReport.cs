@@ -84,20 +84,21 @@ public static class ExperimentReport
         Page(result.Title, MarkdownToHtml(Markdown(result)) + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result)));
 
     /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict.</summary>
-    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null)
+    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null)
     {
         var text = new StringBuilder("# Reproduced comprehension ablations\n\n| experiment | verdict | why | runs | seeds | steps |\n|---|---|---|---|---|---|\n");
         foreach (var r in results)
             text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {r.Runs.Count} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
         text.AppendLine();
         foreach (var r in results) text.AppendLine(Markdown(r));
+        if (fewShot is not null) text.AppendLine(fewShot.Markdown());
         if (efficiency is not null) text.AppendLine(efficiency.Markdown());
         return text.ToString();
     }
 
     /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>
-    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null) =>
-        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency)) +
+    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null) =>
+        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + (fewShot is null ? "" : Chart(fewShot.Chart())) +
             string.Concat(results.Select(r => string.Concat(AccuracyCharts(r).Select(Chart)) + Chart(CurveChart(r)))));
 
     /// <summary>Writes <c>&lt;id&gt;.json</c>, <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> into <paramref name="folder"/>.</summary>
@@ -110,11 +111,11 @@ public static class ExperimentReport
     }
 
     /// <summary>Writes <c>summary.md</c> and <c>summary.html</c> into <paramref name="folder"/>.</summary>
-    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder, EfficiencyResult? efficiency = null)
+    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null)
     {
         Directory.CreateDirectory(folder);
-        Atomic(Path.Combine(folder, "summary.md"), SummaryMarkdown(results, efficiency));
-        Atomic(Path.Combine(folder, "summary.html"), SummaryHtml(results, efficiency));
+        Atomic(Path.Combine(folder, "summary.md"), SummaryMarkdown(results, efficiency, fewShot));
+        Atomic(Path.Combine(folder, "summary.html"), SummaryHtml(results, efficiency, fewShot));
     }
 
     private static void Atomic(string path, string text)
@@ -129,6 +130,9 @@ public static class ExperimentReport
         $"<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>{WebUtility.HtmlEncode(title)}</title>" +
         "<style>body{font-family:sans-serif;max-width:1100px;margin:auto}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:3px 6px}</style>" +
         $"<script>{PlotlyHtml.PlotlyJs}</script></head><body>{body}</body></html>";
+
+    /// <summary>The few-shot table, rendered for a notebook.</summary>
+    public static HtmlView View(FewShotResult result) => new(MarkdownToHtml(result.Markdown()));
 
     /// <summary>The efficiency tables, rendered for a notebook.</summary>
     public static HtmlView View(EfficiencyResult result) => new(MarkdownToHtml(result.Markdown()));

@@ -25,6 +25,14 @@ public sealed class ReproduceCommandTests
         Assert.Contains("MMFS, 8 tokens", run.Output);
         Assert.Contains("inconclusive", run.Output);
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "runs")));    // run folders stay out of a results folder
+
+        // few-shot evaluates those runs with 0, 2, 4 (and 8, where the model allows 9 images; tiny allows 7) shots
+        var fewShot = Mmi("reproduce", "few-shot", "--quick", "--out", folder.Path);
+        Assert.True(fewShot.Code == 0, fewShot.Output + fewShot.Error);
+        var curves = FewShotResult.Load(folder.File("few-shot.json"));
+        Assert.Equal(2 * 3, curves.Points.Count);
+        Assert.Equal([0, 2, 4], curves.Points.Where(p => p.Variant == "mmfs-8").Select(p => p.Shots));
+        Assert.Contains("Few-shot", File.ReadAllText(folder.File("summary.md")));
     }
 
     [Fact]
@@ -43,6 +51,15 @@ public sealed class ReproduceCommandTests
         Assert.All(result.Arms, a => Assert.Equal(2, a.StepTimesMs.Count));
         Assert.Contains("+2%", File.ReadAllText(folder.File("efficiency.md")));       // the paper's number beside ours
         Assert.Contains("Efficiency", File.ReadAllText(folder.File("summary.md")));
+    }
+
+    [Fact]
+    public void Few_shot_without_the_token_efficiency_runs_says_what_to_run_first()
+    {
+        using var folder = new TempFolder();
+        var run = Mmi("reproduce", "few-shot", "--quick", "--out", folder.Path);
+        Assert.Equal(2, run.Code);
+        Assert.Contains("mmi reproduce token-efficiency", run.Error);
     }
 
     [Fact]

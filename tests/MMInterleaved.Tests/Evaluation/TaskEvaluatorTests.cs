@@ -91,6 +91,8 @@ public sealed class TaskEvaluatorTests : IDisposable
         Assert.Equal(two.Scores["CIDEr"], rescored["CIDEr"], 12);
         var missingPool = Assert.Throws<ArgumentException>(() => evaluator.EvaluateCaptions(queries, null, new FewShotOptions { Shots = 2 }));
         Assert.Contains("shot pool", missingPool.Message);
+        var tooMany = Assert.Throws<ArgumentException>(() => evaluator.EvaluateCaptions(queries, train, new FewShotOptions { Shots = 8 }));
+        Assert.Contains("MaxImagesPerSequence", tooMany.Message);   // tiny: 8 − 1 images at most
     }
 
     [Fact]

@@ -1,0 +1,56 @@
+using MMInterleaved.Data;
+using MMInterleaved.Data.Glyphs;
+using MMInterleaved.Data.Tasks;
+using MMInterleaved.Data.Text;
+using MMInterleaved.Evaluation;
+using MMInterleaved.Model;
+using MMInterleaved.Training;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// Figure 6 (left) of the paper: accuracy against the number of in-context examples, with and without MMFS. It evaluates
+/// the token-efficiency experiment's trained runs (MMFS with few tokens; no MMFS with 8× the tokens), each seed, with 0,
+/// 2, 4 and 8 random shots from the training split placed before the query image (reference template), on held-out
+/// questions of the run's seed (shot counts that would exceed the model's MaxImagesPerSequence are left out). The models were trained on single-image documents, so shots test in-context use of
+/// earlier images rather than a trained few-shot skill.
+/// </summary>
+public static class FewShotExperiment
+{
+    /// <summary>Command-line name.</summary>
+    public const string Id = "few-shot";
+
+    /// <summary>Shot counts evaluated.</summary>
+    public static IReadOnlyList<int> ShotCounts { get; } = [0, 2, 4, 8];
+
+    /// <summary>Evaluates the runs of <paramref name="source"/> (a finished token-efficiency experiment) found under
+    /// <paramref name="runsFolder"/>; <paramref name="progress"/> hears each point.</summary>
+    public static FewShotResult Run(ExperimentResult source, string runsFolder, int questions, string command = "", Action<FewShotPoint>? progress = null)
+    {
+        var points = new List<FewShotPoint>();
+        foreach (var run in source.Runs)
+        {
+            string folder = Path.Combine(runsFolder, source.Id, $"{run.Variant}-seed{run.Seed}");
+            string checkpoint = new CheckpointStore(folder).Latest
+                ?? throw new DirectoryNotFoundException($"no checkpoint of {run.Variant} seed {run.Seed} in {folder}; run `mmi reproduce {source.Id}` on this machine first.");
+            var model = ModelCheckpoint.Load(checkpoint);
+            var tokenizer = WordTokenizer.Load(Path.Combine(checkpoint, "tokenizer.json"));
+            var scene = new GlyphSceneOptions(ImageSize: model.Config.Vision.ImageSize);
+            var queries = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Validation, scene)).Take(questions).ToList();
+            var pool = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Train, scene));
+            var evaluator = new TaskEvaluator(model, tokenizer);
+            // k shots and the query are k + 1 images; MMFS's relative image index must stay below MaxImagesPerSequence
+            foreach (int shots in ShotCounts.Where(k => k + 1 < model.Config.CrossAttention.MaxImagesPerSequence))
+            {
+                var evaluation = evaluator.EvaluateVqa(queries, pool, new FewShotOptions { Shots = shots, Seed = run.Seed });
+                var columns = AblationRun.Score(evaluation);
+                var point = new FewShotPoint(run.Variant, run.Seed, shots, columns[AblationMetrics.Overall], columns[AblationMetrics.Reading], columns[AblationMetrics.Attributes]);
+                points.Add(point);
+                progress?.Invoke(point);
+            }
+            model.Dispose();
+        }
+        var labels = source.Summary.ToDictionary(s => s.Variant, s => s.Label);
+        return new FewShotResult(command, DateTime.UtcNow, source.Id, questions, labels, points);
+    }
+}

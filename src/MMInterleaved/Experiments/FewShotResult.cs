@@ -1,0 +1,68 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using MMInterleaved.Visualization;
+using Plotly.NET;
+using PlotlyChart = Plotly.NET.CSharp.Chart;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>The few-shot curves (Figure 6 left), saved as <c>results/few-shot.json</c>.</summary>
+public sealed record FewShotResult(string Command, DateTime FinishedUtc, string SourceExperiment, int Questions,
+    IReadOnlyDictionary<string, string> Labels, IReadOnlyList<FewShotPoint> Points)
+{
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>Mean ± standard deviation over seeds of overall accuracy, per variant and shot count.</summary>
+    public MetricSummary At(string variant, int shots) => MetricSummary.Of(Points.Where(p => p.Variant == variant && p.Shots == shots).Select(p => p.Overall));
+
+    /// <summary>The table in Markdown.</summary>
+    public string Markdown()
+    {
+        var shots = Points.Select(p => p.Shots).Distinct().Order().ToList();
+        var t = new StringBuilder("## Few-shot (paper Figure 6, left)\n\n");
+        t.AppendLine("**Claim (paper).** MMFS helps in-context learning: with more shots the model with MMFS keeps its lead over the one without.").AppendLine();
+        t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"**Setup.** The `{SourceExperiment}` experiment's trained runs (every seed), {Questions} held-out questions per seed, k random shots from the training split before the query image (\"Question: … Short answer: …\"), official VQA accuracy (%), mean ± standard deviation over seeds. The models never saw few-shot prompts in training. Command: `{Command}`; finished {FinishedUtc:yyyy-MM-dd HH:mm} UTC.")).AppendLine();
+        t.Append("| variant | ").Append(string.Join(" | ", shots.Select(k => $"{k}-shot"))).AppendLine(" |");
+        t.Append("|---|").Append(string.Concat(shots.Select(_ => "---|"))).AppendLine();
+        foreach (var variant in Points.Select(p => p.Variant).Distinct())
+            t.Append($"| {Labels.GetValueOrDefault(variant, variant)} | ").Append(string.Join(" | ", shots.Select(k => At(variant, k).ToString()))).AppendLine(" |");
+        t.AppendLine();
+        return t.ToString();
+    }
+
+    /// <summary>Accuracy against shots, one line per variant (mean over seeds).</summary>
+    public GenericChart Chart()
+    {
+        var shots = Points.Select(p => p.Shots).Distinct().Order().ToArray();
+        return PlotlyChart.Combine(Points.Select(p => p.Variant).Distinct().Select(v =>
+                PlotlyChart.Line<int, double, string>(shots, shots.Select(k => At(v, k).Mean).ToArray(), Name: Labels.GetValueOrDefault(v, v), ShowMarkers: true)))
+            .WithTitles("Few-shot: accuracy against the number of shots", "shots", "accuracy (%)");
+    }
+
+    /// <summary>Writes the JSON and the Markdown atomically into <paramref name="folder"/>.</summary>
+    public void Write(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        foreach (var (name, text) in new[] { ("few-shot.json", JsonSerializer.Serialize(this, Json)), ("few-shot.md", Markdown()) })
+        {
+            string path = Path.Combine(folder, name);
+            File.WriteAllText(path + ".tmp", text);
+            File.Move(path + ".tmp", path, overwrite: true);
+        }
+    }
+
+    /// <summary>Reads <c>few-shot.json</c>; a clear error names the file when it is missing or not one.</summary>
+    public static FewShotResult Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"no few-shot result at {path}; run `mmi reproduce few-shot`.", path);
+        try
+        {
+            return JsonSerializer.Deserialize<FewShotResult>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a few-shot result ({e.Message}).", e);
+        }
+    }
+}
