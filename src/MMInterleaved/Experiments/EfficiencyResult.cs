@@ -9,6 +9,9 @@ public sealed record EfficiencyResult(string Command, DateTime FinishedUtc, int 
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true };
 
+    /// <summary>Whether freed memory went back to the system during the measurement (else step memory reads 0).</summary>
+    public bool MemoryTracked { get; init; }
+
     private EfficiencyArm Arm(string name) => Arms.First(a => a.Name == name);
 
     /// <summary>MMFS's overhead over the same model without it (fractions: 0.02 = +2 %): FLOPs, trainable parameters,
@@ -40,7 +43,7 @@ public sealed record EfficiencyResult(string Command, DateTime FinishedUtc, int 
         t.AppendLine("## Efficiency (paper Figure 6, right)").AppendLine();
         t.AppendLine("**Claim (paper).** MMFS costs little: +2 % FLOPs, +2 % parameters, +6 % runtime and +3 % memory over the same model " +
                      "without it; and MMFS with 32 tokens needs 2.8× fewer FLOPs and runs 1.3× faster than no MMFS with 256 tokens.").AppendLine();
-        t.AppendLine(Invariant($"**Setup.** The ablations' training batch ({BatchSize} packed rows of four-question documents), {Threads} threads, {Repeats} timed training steps per arm (forward, backward, AdamW) interleaved across arms after two warm-up steps; medians. FLOPs are analytic forward multiply-adds without the frozen vision encoder (identical in every arm). Memory is the step's peak resident memory above what was resident before it. Command: `{Command}`; finished {FinishedUtc:yyyy-MM-dd HH:mm} UTC.")).AppendLine();
+        t.AppendLine(Invariant($"**Setup.** The ablations' training batch ({BatchSize} packed rows of four-question documents), {Threads} threads, {Repeats} timed training steps per arm (forward, backward, AdamW) interleaved across arms after two warm-up steps; medians. FLOPs are analytic forward multiply-adds without the frozen vision encoder (identical in every arm). Memory is the step's peak resident memory above what was resident before it, measured in a separate pass after giving glibc's free heap back to the system (malloc_trim){(MemoryTracked ? "" : " (not available here: memory figures are not meaningful)")}. Command: `{Command}`; finished {FinishedUtc:yyyy-MM-dd HH:mm} UTC.")).AppendLine();
         t.AppendLine("| arm | tokens/image | row length | trainable parameters | forward multiply-adds | step (ms, median) | step peak extra memory (MB) |");
         t.AppendLine("|---|---|---|---|---|---|---|");
         foreach (var a in Arms)

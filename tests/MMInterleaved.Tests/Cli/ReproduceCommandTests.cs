@@ -49,6 +49,8 @@ public sealed class ReproduceCommandTests
         Assert.True(many.ForwardMacs > plain.ForwardMacs);
         Assert.True(many.SequenceLength > plain.SequenceLength);
         Assert.All(result.Arms, a => Assert.Equal(2, a.StepTimesMs.Count));
+        Assert.True(result.MemoryTracked);
+        Assert.All(result.Arms, a => Assert.True(a.StepPeakExtraMb > 0, $"{a.Name}: a training step allocates memory"));
         Assert.Contains("+2%", File.ReadAllText(folder.File("efficiency.md")));       // the paper's number beside ours
         Assert.Contains("Efficiency", File.ReadAllText(folder.File("summary.md")));
     }
