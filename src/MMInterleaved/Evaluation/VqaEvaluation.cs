@@ -51,8 +51,6 @@ public sealed record VqaEvaluation(IReadOnlyList<VqaPrediction> Predictions, IRe
 
     internal static void Save(string folder, string name, JsonNode node)
     {
-        string path = Path.Combine(folder, name), temporary = path + ".tmp";
-        File.WriteAllText(temporary, node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
-        File.Move(temporary, path, overwrite: true);
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, name), node.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
     }
 }

@@ -67,11 +67,7 @@ public sealed record EfficiencyResult(string Command, DateTime FinishedUtc, int 
     {
         Directory.CreateDirectory(folder);
         foreach (var (name, text) in new[] { ("efficiency.json", JsonSerializer.Serialize(this, Json)), ("efficiency.md", Markdown()) })
-        {
-            string path = Path.Combine(folder, name);
-            File.WriteAllText(path + ".tmp", text);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
+            Runtime.AtomicFile.WriteAllText(Path.Combine(folder, name), text);
     }
 
     /// <summary>Reads <c>efficiency.json</c>; a clear error names the file when it is missing or not one.</summary>

@@ -118,11 +118,7 @@ public static class ExperimentReport
         Atomic(Path.Combine(folder, "summary.html"), SummaryHtml(results, efficiency, fewShot));
     }
 
-    private static void Atomic(string path, string text)
-    {
-        File.WriteAllText(path + ".tmp", text);
-        File.Move(path + ".tmp", path, overwrite: true);
-    }
+    private static void Atomic(string path, string text) => Runtime.AtomicFile.WriteAllText(path, text);
 
     private static string Chart(GenericChart chart) => $"<div>{PlotlyHtml.Fragment(chart, includePlotlyJs: false)}</div>\n";
 

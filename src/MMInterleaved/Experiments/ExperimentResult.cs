@@ -24,9 +24,7 @@ public sealed record ExperimentResult(
     /// <summary>Writes the JSON atomically.</summary>
     public void Save(string path)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        File.WriteAllText(path + ".tmp", ToJson());
-        File.Move(path + ".tmp", path, overwrite: true);
+        Runtime.AtomicFile.WriteAllText(path, ToJson());
     }
 
     /// <summary>Reads a saved result; a clear error names the file when it is not one.</summary>

@@ -45,11 +45,7 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
     {
         Directory.CreateDirectory(folder);
         foreach (var (name, text) in new[] { ("few-shot.json", JsonSerializer.Serialize(this, Json)), ("few-shot.md", Markdown()) })
-        {
-            string path = Path.Combine(folder, name);
-            File.WriteAllText(path + ".tmp", text);
-            File.Move(path + ".tmp", path, overwrite: true);
-        }
+            Runtime.AtomicFile.WriteAllText(Path.Combine(folder, name), text);
     }
 
     /// <summary>Reads <c>few-shot.json</c>; a clear error names the file when it is missing or not one.</summary>

@@ -37,14 +37,8 @@ public static class PlotlyHtml
     }
 
     /// <summary>Writes <see cref="Document"/> to a file atomically.</summary>
-    public static void Save(GenericChart chart, string path, string title = "MMInterleaved chart")
-    {
-        string? folder = Path.GetDirectoryName(Path.GetFullPath(path));
-        if (folder is not null) Directory.CreateDirectory(folder);
-        string temp = path + ".tmp";
-        File.WriteAllText(temp, Document(chart, title));
-        File.Move(temp, path, overwrite: true);
-    }
+    public static void Save(GenericChart chart, string path, string title = "MMInterleaved chart") =>
+        Runtime.AtomicFile.WriteAllText(path, Document(chart, title));
 
     private static GenericChart WithoutReference(GenericChart chart) =>
         GenericChart.mapDisplayOptions(
