@@ -21,11 +21,12 @@ public static class ReproduceCommand
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => 10 };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => 300 };
+        var fresh = new Option<bool>("--no-reuse") { Description = "Train every run, even one identical to a run of another experiment in --out (by default such runs, like the shared baseline row, are reused)." };
         var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, repeats, questions, output,
+            experiment, quick, seeds, steps, parallel, repeats, questions, fresh, output,
         };
         command.SetAction(parse =>
         {
@@ -48,15 +49,17 @@ public static class ReproduceCommand
             {
                 int total = e.Variants.Count * settings.Seeds.Count, done = 0;
                 AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Title)}[/]: {total} runs of {settings.Steps} steps ({settings.Preset}{(isQuick ? ", quick" : "")}), {settings.Parallelism} at once");
+                var earlier = parse.GetValue(fresh) ? [] : ExistingResults(folder).Concat(results).ToList();
                 var result = ExperimentRunner.Run(e, settings, commandLine, record =>
                 {
                     lock (results)
                     {
                         done++;
                         AnsiConsole.MarkupLine(Markup.Escape($"  [{done}/{total}] {record.Variant} seed {record.Seed}: " +
-                            string.Join(", ", record.Metrics.Select(kv => $"{kv.Key} {kv.Value:F1}")) + $" ({record.TrainSeconds / 60:F1} min)"));
+                            string.Join(", ", record.Metrics.Select(kv => $"{kv.Key} {kv.Value:F1}")) + $" ({record.TrainSeconds / 60:F1} min)" +
+                            (record.ReusedFrom is null ? "" : $", reused from {record.ReusedFrom}")));
                     }
-                });
+                }, earlier);
                 ExperimentReport.Write(result, folder);
                 results.Add(result);
             }
@@ -82,7 +85,7 @@ public static class ReproduceCommand
                     $"  MMFS over no MMFS: FLOPs {o.Flops:+0%;-0%}, parameters {o.Parameters:+0%;-0%}, step time {o.Runtime:+0%;-0%}, step memory {o.Memory:+0%;-0%} (paper +2%, +2%, +6%, +3%); 8x tokens without MMFS over MMFS: FLOPs {m.Flops:F2}x, time {m.Runtime:F2}x (paper 2.8x, 1.3x)")));
             }
             // the summary covers every result in the folder, so one experiment at a time still builds the whole report
-            var all = AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(ExperimentResult.Load).ToList();
+            var all = ExistingResults(folder);
             string efficiencyFile = Path.Combine(folder, "efficiency.json"), fewShotFile = Path.Combine(folder, "few-shot.json");
             ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null,
                 File.Exists(fewShotFile) ? FewShotResult.Load(fewShotFile) : null);
@@ -102,4 +105,8 @@ public static class ReproduceCommand
         });
         return command;
     }
+
+    /// <summary>The ablation results already in <paramref name="folder"/>.</summary>
+    private static List<ExperimentResult> ExistingResults(string folder) =>
+        AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(ExperimentResult.Load).ToList();
 }

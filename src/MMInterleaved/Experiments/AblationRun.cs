@@ -58,6 +58,19 @@ public static class AblationRun
         return new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve);
     }
 
+    /// <summary>
+    /// What decides a run's outcome: the variant's model config, every training and evaluation setting, the seed and the
+    /// training mix. Two runs with equal fingerprints train and score the same (runs are deterministic per seed), so one
+    /// may stand for the other. Output folders and the machine are not part of it.
+    /// </summary>
+    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, bool multiImage)
+    {
+        var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
+        var s = settings;
+        return string.Join("\n", config.ToJson(), FormattableString.Invariant(
+            $"{s.Quick}|{s.Preset}|{s.Steps}|{s.LearningRate:R}|{s.WarmupSteps}|{s.BatchSize}|{s.MaxTextLength}|{s.QuestionsPerImage}|{s.TestQuestions}|{s.CurveEvery}|{s.CurveQuestions}|{s.Parallelism}|{seed}|{multiImage}"));
+    }
+
     /// <summary>The paper's columns from one VQA evaluation: per-question accuracies averaged over the question types of
     /// each column (not over the rounded per-type numbers).</summary>
     public static Dictionary<string, double> Score(VqaEvaluation evaluation)

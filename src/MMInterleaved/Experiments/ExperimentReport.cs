@@ -25,6 +25,10 @@ public static class ExperimentReport
         text.AppendLine($"**Claim (paper).** {result.Claim}").AppendLine();
         var s = result.Settings;
         text.AppendLine(Invariant($"**Setup.** preset `{s.Preset}`, {s.Steps} steps, batch {s.BatchSize}, {s.QuestionsPerImage} questions per training image, seeds {string.Join(", ", s.Seeds)}, {s.TestQuestions} test questions per seed, {s.Parallelism} runs at once (one thread each). Command: `{result.Command}`. Finished {result.FinishedUtc:yyyy-MM-dd HH:mm} UTC on {result.Machine}.")).AppendLine();
+        var reused = result.Runs.Where(r => r.ReusedFrom is not null).GroupBy(r => (r.Variant, r.ReusedFrom)).ToList();
+        if (reused.Count > 0)
+            text.AppendLine("**Shared runs.** " + string.Join("; ", reused.Select(g => $"`{g.Key.Variant}` is `{g.Key.ReusedFrom}` (seeds {string.Join(", ", g.Select(r => r.Seed))})")) +
+                ": the same model config, settings and seeds, trained once and reused, as the paper's tables share their baseline row.").AppendLine();
         text.Append("| variant | ").Append(string.Join(" | ", columns.Select(c => AblationMetrics.Labels[c])))
             .Append(Invariant($" | all questions at equal time ({result.EqualTimeSeconds / 60:F1} min) | train min | paper: setting | Caption | OK-VQA | TextVQA |")).AppendLine();
         text.Append("|---|").Append(string.Concat(columns.Select(_ => "---|"))).AppendLine("---|---|---|---|---|---|");

@@ -11,12 +11,27 @@ namespace MMInterleaved.Experiments;
 /// </summary>
 public static class ExperimentRunner
 {
-    /// <summary>Runs <paramref name="experiment"/>; <paramref name="progress"/> hears each finished run.</summary>
-    public static ExperimentResult Run(AblationExperiment experiment, ExperimentSettings settings, string command = "", Action<RunRecord>? progress = null)
+    /// <summary>
+    /// Runs <paramref name="experiment"/>; <paramref name="progress"/> hears each finished run. A run identical to one in
+    /// <paramref name="reusable"/> (other experiments' results: same model config, settings, seed and training mix, see
+    /// <see cref="AblationRun.Fingerprint"/>) is taken from there instead of trained again, marked with
+    /// <see cref="RunRecord.ReusedFrom"/>; this is how the paper's tables share one baseline row.
+    /// </summary>
+    public static ExperimentResult Run(AblationExperiment experiment, ExperimentSettings settings, string command = "", Action<RunRecord>? progress = null,
+        IEnumerable<ExperimentResult>? reusable = null)
     {
         settings = settings.Validated();
         var jobs = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (Variant: v, Seed: seed))).ToList();
         var records = new ConcurrentBag<RunRecord>();
+        var earlier = ReusableRuns(reusable ?? [], experiment.Id);
+        foreach (var job in jobs.ToList())
+        {
+            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.IncludesMultiImage), out var found)) continue;
+            var record = found with { Variant = job.Variant.Name };
+            records.Add(record);
+            progress?.Invoke(record);
+            jobs.Remove(job);
+        }
         int previousThreads = get_num_threads();
         set_num_threads(1);
         try
@@ -33,7 +48,28 @@ public static class ExperimentRunner
         {
             set_num_threads(previousThreads);
         }
-        return Summarise(experiment, settings, records.OrderBy(r => jobs.FindIndex(j => j.Variant.Name == r.Variant && j.Seed == r.Seed)).ToList(), command);
+        var order = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (v.Name, seed))).ToList();
+        return Summarise(experiment, settings, records.OrderBy(r => order.IndexOf((r.Variant, r.Seed))).ToList(), command);
+    }
+
+    /// <summary>Every run of <paramref name="results"/> (other experiments than <paramref name="experimentId"/>, known to
+    /// the catalog) by fingerprint; a reused run keeps pointing at the run that was trained.</summary>
+    private static Dictionary<string, RunRecord> ReusableRuns(IEnumerable<ExperimentResult> results, string experimentId)
+    {
+        var runs = new Dictionary<string, RunRecord>();
+        foreach (var result in results.Where(r => r.Id != experimentId))
+        {
+            var source = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id);
+            if (source is null) continue;
+            foreach (var run in result.Runs)
+            {
+                var variant = source.Variants.FirstOrDefault(v => v.Name == run.Variant);
+                if (variant is null) continue;
+                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.IncludesMultiImage),
+                    run with { ReusedFrom = run.ReusedFrom ?? $"{result.Id}/{run.Variant}" });
+            }
+        }
+        return runs;
     }
 
     /// <summary>Summaries, equal-time accuracies and verdicts from finished runs.</summary>

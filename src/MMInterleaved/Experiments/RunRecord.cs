@@ -9,5 +9,7 @@ namespace MMInterleaved.Experiments;
 /// <param name="Parameters">Trainable parameters.</param>
 /// <param name="Metrics">Final held-out metrics.</param>
 /// <param name="Curve">The learning curve (overall VQA accuracy on the curve's smaller test set).</param>
+/// <param name="ReusedFrom">"experiment/variant" of the identical run this record was taken from (same model config,
+/// settings and seed; see <see cref="ExperimentRunner.Run"/>), or null when it was trained for this experiment.</param>
 public sealed record RunRecord(string Variant, long Seed, int Steps, double TrainSeconds, double TokensPerSecond, long Parameters,
-    IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<CurvePoint> Curve);
+    IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<CurvePoint> Curve, string? ReusedFrom = null);

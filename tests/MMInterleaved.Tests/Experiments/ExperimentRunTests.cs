@@ -30,4 +30,52 @@ public sealed class ExperimentRunTests
         foreach (var name in new[] { "mmfs-8-seed3", "twin-seed3" })
             Assert.Equal(logAlone, Losses(Path.Combine(folder.Path, "runs", experiment.Id, name, "metrics.jsonl")));
     }
+
+    [Fact]
+    public void A_run_identical_to_another_experiments_run_is_reused_and_marked_and_nothing_else_is()
+    {
+        using var folder = new TempFolder();
+        var settings = ExperimentSettings.QuickSettings with { Seeds = [0], Parallelism = 1, OutFolder = folder.Path };
+        var mmfs8 = AblationCatalog.TokenEfficiency.Variant("mmfs-8");
+        var deformable = AblationCatalog.CrossAttentionKinds.Variant("deformable");
+        var both = AblationCatalog.Complementary.Variant("both");
+        // the shared baseline row: the same config under several names (the small preset has the 8 tokens of "mmfs-8"; tiny has 4)
+        Assert.Equal(AblationRun.Fingerprint(mmfs8, ExperimentSettings.Full, 0, false), AblationRun.Fingerprint(deformable, ExperimentSettings.Full, 0, false));
+        Assert.Equal(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(deformable, settings, 0, false));
+        // anything that changes the outcome changes the fingerprint
+        foreach (var other in new[]
+        {
+            AblationRun.Fingerprint(mmfs8, settings, 0, false),
+            AblationRun.Fingerprint(both, settings, 1, false),
+            AblationRun.Fingerprint(both, settings, 0, true),
+            AblationRun.Fingerprint(both, settings with { Steps = 7 }, 0, false),
+            AblationRun.Fingerprint(both, settings with { TestQuestions = 25 }, 0, false),
+        })
+            Assert.NotEqual(AblationRun.Fingerprint(deformable, settings, 0, false), other);
+
+        // an earlier resampler-and-mmfs result whose numbers no training would give, so reuse is visible
+        var earlierRun = new RunRecord("both", 0, 6, 1.5, 100, 1234,
+            new Dictionary<string, double> { [AblationMetrics.Attributes] = 12.5, [AblationMetrics.Reading] = 87.5, [AblationMetrics.Overall] = 42.25 },
+            [new CurvePoint(3, 0.5, 11), new CurvePoint(6, 1.5, 42.25)]);
+        var earlier = ExperimentRunner.Summarise(AblationCatalog.Complementary, settings, [earlierRun], "test");
+        var stale = ExperimentRunner.Summarise(AblationCatalog.Complementary, settings with { Steps = 7 },
+            [earlierRun with { Metrics = new Dictionary<string, double> { [AblationMetrics.Overall] = 99 } }], "test");
+
+        var experiment = AblationCatalog.CrossAttentionKinds with { Variants = [deformable, AblationCatalog.CrossAttentionKinds.Variant("dense-tokens")] };
+        var result = ExperimentRunner.Run(experiment, settings, "test", reusable: [stale, earlier]);
+
+        var reused = Assert.Single(result.Runs, r => r.Variant == "deformable");
+        Assert.Equal("resampler-and-mmfs/both", reused.ReusedFrom);
+        Assert.Equal(earlierRun.Metrics, reused.Metrics);
+        Assert.Equal(earlierRun.TrainSeconds, reused.TrainSeconds);
+        var trained = Assert.Single(result.Runs, r => r.Variant == "dense-tokens");
+        Assert.Null(trained.ReusedFrom);
+        Assert.Equal(settings.Steps, trained.Steps);
+        Assert.Contains("`deformable` is `resampler-and-mmfs/both`", ExperimentReport.Markdown(result));
+
+        // an experiment's own earlier result is never reused (re-running it trains again)
+        var own = ExperimentRunner.Summarise(experiment, settings, [earlierRun with { Variant = "deformable" }], "test");
+        var again = ExperimentRunner.Run(experiment with { Variants = [deformable] }, settings, "test", reusable: [own]);
+        Assert.Null(Assert.Single(again.Runs).ReusedFrom);
+    }
 }
