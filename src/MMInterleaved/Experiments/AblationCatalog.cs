@@ -32,6 +32,25 @@ public static class AblationCatalog
         ],
         [("mmfs-8", "no-mmfs-64")]);   // MMFS off at 8 tokens is Table 17's "resampler only" (resampler-and-mmfs)
 
+    /// <summary>Token counts of the sweep (with and without MMFS): the few-token arm, a quarter of it, and 8× it.</summary>
+    public static IReadOnlyList<int> SweepTokens { get; } = [2, FewTokens, ManyTokens];
+
+    /// <summary>Table 6a as a curve: accuracy over the visual-token budget with and without MMFS. Its 8- and 64-token arms
+    /// are the same runs as token efficiency's and resampler-and-mmfs's (reused when those results exist).</summary>
+    public static AblationExperiment TokenSweep { get; } = new(
+        "token-sweep", "Token-count sweep (paper Table 6a as a curve)",
+        "With MMFS, accuracy needs few visual tokens; without it, accuracy depends on how many tokens carry the image, and " +
+        "MMFS stays ahead at every budget.",
+        [
+            .. SweepTokens.Select(k => new AblationVariant($"mmfs-{k}", $"MMFS, {k} tokens", c => WithTokens(c, k), k) { Series = "MMFS" }),
+            .. SweepTokens.Select(k => new AblationVariant($"no-mmfs-{k}", $"no MMFS, {k} tokens", c => WithMmfs(WithTokens(c, k), false), k) { Series = "no MMFS" }),
+        ],
+        [
+            new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
+            new("no-mmfs-64", "no MMFS, 256 tokens", 107.0, 28.7, 22.5),
+        ],
+        [.. SweepTokens.Select(k => ($"mmfs-{k}", $"no-mmfs-{k}"))]);
+
     /// <summary>Table 7: deformable MMFS against dense cross-attention on the same maps and on the resampler tokens.</summary>
     public static AblationExperiment CrossAttentionKinds { get; } = new(
         "cross-attention-kind", "Cross-attention kind (paper Table 7)",
@@ -86,7 +105,7 @@ public static class AblationCatalog
         [("both", "resampler-only"), ("both", "mmfs-only")]);
 
     /// <summary>Every training ablation, in the order of the notebooks.</summary>
-    public static IReadOnlyList<AblationExperiment> All { get; } = [TokenEfficiency, CrossAttentionKinds, ScalesAndImages, Complementary];
+    public static IReadOnlyList<AblationExperiment> All { get; } = [TokenEfficiency, TokenSweep, CrossAttentionKinds, ScalesAndImages, Complementary];
 
     /// <summary>The experiment of that id, or a clear error listing them.</summary>
     public static AblationExperiment Get(string id) => All.FirstOrDefault(e => e.Id == id)

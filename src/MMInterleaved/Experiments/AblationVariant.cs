@@ -9,6 +9,9 @@ namespace MMInterleaved.Experiments;
 /// <param name="VisualTokens">The visual-token count it uses (for curves over the token budget), when that is its axis.</param>
 public sealed record AblationVariant(string Name, string Label, Func<ModelConfig, ModelConfig> Configure, int? VisualTokens = null)
 {
+    /// <summary>The line this variant belongs to in a chart over <see cref="VisualTokens"/> ("MMFS", "no MMFS"), if any.</summary>
+    public string? Series { get; init; }
+
     /// <summary>The config with <paramref name="tokens"/> visual tokens per image (resampler queries too).</summary>
     public static ModelConfig WithTokens(ModelConfig config, int tokens) =>
         config with { NumImageTokens = tokens, Resampler = config.Resampler with { NumQueries = tokens } };

@@ -83,9 +83,37 @@ public static class ExperimentReport
         return PlotlyChart.Combine(lines).WithTitles($"{result.Title}: learning curves (mean over seeds)", "training time (min)", "accuracy (%)");
     }
 
-    /// <summary>An HTML page: the Markdown table rendered simply, and both charts, with plotly.js inlined.</summary>
+    /// <summary>Accuracy over the visual-token budget, one line per series (MMFS on, off) for each metric, every seed as a
+    /// dot; null when the experiment's variants are not a token sweep (see <see cref="AblationVariant.Series"/>).</summary>
+    public static GenericChart? TokenChart(ExperimentResult result)
+    {
+        var variants = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id)?.Variants.Where(v => v.Series is not null && v.VisualTokens is not null).ToList();
+        if (variants is null || variants.Count == 0) return null;
+        var traces = new List<GenericChart>();
+        foreach (var metric in new[] { AblationMetrics.Reading, AblationMetrics.Attributes })
+            foreach (var series in variants.GroupBy(v => v.Series!))
+            {
+                var points = series.Select(v => (Tokens: v.VisualTokens!.Value, Summary: result.Summary.FirstOrDefault(s => s.Variant == v.Name)))
+                    .Where(p => p.Summary is not null && p.Summary.Metrics.ContainsKey(metric)).OrderBy(p => p.Tokens).ToList();
+                if (points.Count == 0) continue;
+                string name = $"{series.Key}: {AblationMetrics.Labels[metric]}";
+                traces.Add(PlotlyChart.Line<int, double, string>(points.Select(p => p.Tokens).ToArray(), points.Select(p => p.Summary!.Metrics[metric].Mean).ToArray(),
+                    Name: name, ShowMarkers: true));
+                var seeds = result.Runs.Where(r => series.Any(v => v.Name == r.Variant) && r.Metrics.ContainsKey(metric)).ToList();
+                traces.Add(PlotlyChart.Point<int, double, string>(seeds.Select(r => series.First(v => v.Name == r.Variant).VisualTokens!.Value).ToArray(),
+                    seeds.Select(r => r.Metrics[metric]).ToArray(), Name: name + " (one seed)", ShowLegend: false));
+            }
+        if (traces.Count == 0) return null;
+        return PlotlyChart.Combine(traces).WithTitles($"{result.Title}: accuracy over visual tokens per image", null, "accuracy (%)")
+            .WithLogXAxis("visual tokens per image (log scale)");
+    }
+
+    /// <summary>An HTML page: the Markdown table rendered simply, and the charts, with plotly.js inlined.</summary>
     public static string Html(ExperimentResult result) =>
-        Page(result.Title, MarkdownToHtml(Markdown(result)) + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result)));
+        Page(result.Title, MarkdownToHtml(Markdown(result)) + Charts(result));
+
+    private static string Charts(ExperimentResult result) =>
+        (TokenChart(result) is { } tokens ? Chart(tokens) : "") + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result));
 
     /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict.</summary>
     public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null)
@@ -103,7 +131,7 @@ public static class ExperimentReport
     /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>
     public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null) =>
         Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + (fewShot is null ? "" : Chart(fewShot.Chart())) +
-            string.Concat(results.Select(r => string.Concat(AccuracyCharts(r).Select(Chart)) + Chart(CurveChart(r)))));
+            string.Concat(results.Select(Charts)));
 
     /// <summary>Writes <c>&lt;id&gt;.json</c>, <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> into <paramref name="folder"/>.</summary>
     public static void Write(ExperimentResult result, string folder)

@@ -15,4 +15,8 @@ public static class ChartStyle
         if (yTitle is not null) chart = chart.WithYAxisStyle<double, double, string>(TitleText: yTitle);
         return chart;
     }
+
+    /// <summary>A logarithmic x axis with that title (for sweeps over powers of two).</summary>
+    public static GenericChart WithLogXAxis(this GenericChart chart, string title) =>
+        chart.WithXAxisStyle<double, double, string>(TitleText: title, AxisType: StyleParam.AxisType.Log);
 }

@@ -97,6 +97,25 @@ public sealed class ExperimentSummaryTests
     }
 
     [Fact]
+    public void The_token_sweep_charts_each_series_over_the_token_counts_on_a_log_axis_and_other_experiments_get_no_such_chart()
+    {
+        var sweep = AblationCatalog.TokenSweep;
+        Assert.Equal(AblationCatalog.SweepTokens.Count * 2, sweep.Variants.Count);
+        // every count is compared with and without MMFS
+        Assert.All(AblationCatalog.SweepTokens, k => Assert.Contains(($"mmfs-{k}", $"no-mmfs-{k}"), sweep.Comparisons));
+        var runs = sweep.Variants.SelectMany(v => new[] { 0L, 1L }.Select(seed =>
+            Run(v.Name, seed, v.Series == "MMFS" ? 70 + seed : 10 + v.VisualTokens!.Value / 8.0, 33 + seed, 100, (10, 100, 50)))).ToList();
+        var result = ExperimentRunner.Summarise(sweep, ExperimentSettings.Full with { Seeds = [0, 1] }, runs, "test");
+        string json = Plotly.NET.GenericChart.toChartHTML(ExperimentReport.TokenChart(result)!);
+        Assert.Contains("\"type\":\"log\"", json);
+        Assert.Contains("no MMFS: reading a cell", json);
+        // the no-MMFS attribute line: means 10.25, 11, 18 at 2, 8, 64 tokens, in token order
+        Assert.Contains("\"x\":[2,8,64],\"y\":[10.25,11.0,18.0]", json.Replace(" ", ""));
+        Assert.Null(ExperimentReport.TokenChart(ExperimentRunner.Summarise(AblationCatalog.TokenEfficiency, ExperimentSettings.Full with { Seeds = [0] },
+            [Run("mmfs-8", 0, 60, 50, 100, (10, 100, 60))], "test")));
+    }
+
+    [Fact]
     public void A_mixed_source_follows_its_pattern_and_counts_each_source_separately()
     {
         var a = GridTasks.Create("glyph-vqa", new GridTaskOptions(1));
