@@ -22,11 +22,12 @@ public static class ReproduceCommand
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => 10 };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => 300 };
         var fresh = new Option<bool>("--no-reuse") { Description = "Train every run, even one identical to a run of another experiment in --out (by default such runs, like the shared baseline row, are reused)." };
+        var resume = new Option<bool>("--resume") { Description = "Keep runs that already finished in artifacts/reproduce/runs with the same config, settings and seed (an interrupted experiment goes on where it stopped)." };
         var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, repeats, questions, fresh, output,
+            experiment, quick, seeds, steps, parallel, repeats, questions, fresh, resume, output,
         };
         command.SetAction(parse =>
         {
@@ -39,6 +40,7 @@ public static class ReproduceCommand
             if (parse.GetValue(seeds) is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
             if (parse.GetValue(steps) is int s) settings = settings with { Steps = s };
             if (parse.GetValue(parallel) is int p) settings = settings with { Parallelism = p };
+            if (parse.GetValue(resume)) settings = settings with { Resume = true };
             string folder = parse.GetValue(output) ?? Path.Combine("artifacts", "reproduce");
             // run folders (checkpoints) never go into a results folder meant for committing
             settings = (settings with { OutFolder = folder, RunsFolder = Path.Combine("artifacts", "reproduce", "runs") }).Validated();

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Serialization;
 using MMInterleaved.Data;
 using MMInterleaved.Data.Glyphs;
 using MMInterleaved.Data.Tasks;
@@ -55,8 +57,35 @@ public static class AblationRun
         }
         long parameters = run.Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         double tokensPerSecond = result.History.Count == 0 ? 0 : result.History.Average(p => p.TokensPerSecond);
-        return new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve);
+        var record = new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve);
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, FinishedFile),
+            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, multiImage), record), FinishedJson));
+        return record;
     }
+
+    /// <summary>The file in a run's folder that holds its record once it has finished (with the run's fingerprint).</summary>
+    public const string FinishedFile = "record.json";
+
+    /// <summary>The record of a run that finished in <paramref name="folder"/> with the same fingerprint (what
+    /// <see cref="ExperimentSettings.Resume"/> keeps), or null: no record, another fingerprint, or an unreadable file.</summary>
+    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false)
+    {
+        string path = Path.Combine(folder, FinishedFile);
+        if (!File.Exists(path)) return null;
+        try
+        {
+            var finished = JsonSerializer.Deserialize<Finished>(File.ReadAllText(path), FinishedJson);
+            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, multiImage) ? finished.Record with { Variant = variant.Name } : null;
+        }
+        catch (JsonException)
+        {
+            return null;   // a damaged record means the run trains again
+        }
+    }
+
+    private sealed record Finished(string Fingerprint, RunRecord Record);
+
+    private static readonly JsonSerializerOptions FinishedJson = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>
     /// What decides a run's outcome: the variant's model config, every training and evaluation setting, the seed and the

@@ -39,7 +39,8 @@ public static class ExperimentRunner
             Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism }, job =>
             {
                 string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
-                var record = AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage);
+                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage) : null)
+                    ?? AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage);
                 records.Add(record);
                 progress?.Invoke(record);
             });

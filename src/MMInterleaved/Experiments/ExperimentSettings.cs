@@ -38,6 +38,10 @@ public sealed record ExperimentSettings
     /// <summary>Where the runs' folders (checkpoints, metrics logs) go (null: a <c>runs</c> folder in <see cref="OutFolder"/>).</summary>
     public string? RunsFolder { get; init; }
 
+    /// <summary>Keep every run whose folder already holds a finished record with the same fingerprint (an interrupted
+    /// experiment picks up where it stopped; see <see cref="AblationRun.FinishedRecord"/>); off: every run trains again.</summary>
+    public bool Resume { get; init; }
+
     /// <summary>The full setting.</summary>
     public static ExperimentSettings Full => new();
 

@@ -78,4 +78,27 @@ public sealed class ExperimentRunTests
         var again = ExperimentRunner.Run(experiment with { Variants = [deformable] }, settings, "test", reusable: [own]);
         Assert.Null(Assert.Single(again.Runs).ReusedFrom);
     }
+
+    [Fact]
+    public void With_resume_a_finished_run_of_the_same_fingerprint_is_kept_and_anything_else_trains_again()
+    {
+        using var folder = new TempFolder();
+        var variant = AblationCatalog.Complementary.Variant("both");
+        var experiment = AblationCatalog.Complementary with { Variants = [variant], Comparisons = [] };
+        var settings = ExperimentSettings.QuickSettings with { Seeds = [0], Parallelism = 1, OutFolder = folder.Path };
+        var first = Assert.Single(ExperimentRunner.Run(experiment, settings).Runs);
+        string recordFile = Path.Combine(folder.Path, "runs", experiment.Id, "both-seed0", AblationRun.FinishedFile);
+        // mark the finished record so that keeping it is visible
+        File.WriteAllText(recordFile, File.ReadAllText(recordFile).Replace($"\"TrainSeconds\": {first.TrainSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "\"TrainSeconds\": 12345"));
+
+        Assert.Equal(12345, Assert.Single(ExperimentRunner.Run(experiment, settings with { Resume = true }).Runs).TrainSeconds);
+        // other settings: a different fingerprint, so it trains (and replaces the record)
+        var changed = Assert.Single(ExperimentRunner.Run(experiment, settings with { Resume = true, TestQuestions = 20 }).Runs);
+        Assert.NotEqual(12345, changed.TrainSeconds);
+        Assert.Null(AblationRun.FinishedRecord(variant, 0, settings, Path.GetDirectoryName(recordFile)!));
+        // without resume it always trains
+        File.WriteAllText(recordFile, "{ damaged");
+        Assert.Null(AblationRun.FinishedRecord(variant, 0, settings, Path.GetDirectoryName(recordFile)!));
+        Assert.Equal(first.Metrics, Assert.Single(ExperimentRunner.Run(experiment, settings).Runs).Metrics);
+    }
 }
