@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using MMInterleaved.Model;
 using MMInterleaved.Training;
 using Spectre.Console;
 using TorchSharp;
@@ -13,26 +14,27 @@ public static class PretrainEncoderCommand
     public static Command Build()
     {
         var preset = new Option<string>("--preset") { Description = "Model whose encoder (ViT + adapter) is trained: tiny, small or a config.json.", DefaultValueFactory = _ => "small" };
+        var imageSize = new Option<int?>("--image-size") { Description = "Input side in pixels instead of the preset's (e.g. 32 for the input-resolution ablation's encoder)." };
         var steps = new Option<int>("--steps") { Description = "Maximum optimizer steps (training stops early at --target).", DefaultValueFactory = _ => 800 };
         var batch = new Option<int>("--batch-size") { Description = "Scenes per step.", DefaultValueFactory = _ => 64 };
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 2e-3 };
         var target = new Option<double>("--target") { Description = "Held-out per-cell glyph accuracy at which to stop.", DefaultValueFactory = _ => 0.97 };
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N steps.", DefaultValueFactory = _ => 100 };
-        var output = new Option<string>("--out") { Description = "Encoder file to write (safetensors).", DefaultValueFactory = _ => Path.Combine("data", "encoders", "small-encoder.safetensors") };
+        var output = new Option<string?>("--out") { Description = "Encoder file to write (safetensors; default data/encoders/small-encoder.safetensors, or small-encoder-<N>px.safetensors with --image-size N)." };
         var seed = new Option<long>("--seed") { Description = "Seed of scenes and initialisation.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: all cores)." };
         var command = new Command("pretrain-encoder", "Pre-train a vision encoder on glyph scenes (glyph and colour of every grid cell) and save it for the small preset.")
         {
-            preset, steps, batch, lr, target, evalEvery, output, seed, threads,
+            preset, imageSize, steps, batch, lr, target, evalEvery, output, seed, threads,
         };
         command.SetAction(parse =>
         {
             if (parse.GetValue(threads) is int n) torch.set_num_threads(n);
             var options = new EncoderPretrainingOptions
             {
-                Model = parse.GetValue(preset)!, Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
-                TargetAccuracy = parse.GetValue(target), EvalEvery = parse.GetValue(evalEvery), OutFile = parse.GetValue(output)!, Seed = parse.GetValue(seed),
-                RunFolder = Path.Combine("artifacts", "runs", $"encoder-{Path.GetFileNameWithoutExtension(parse.GetValue(preset)!)}-seed{parse.GetValue(seed)}"),
+                Model = parse.GetValue(preset)!, ImageSize = parse.GetValue(imageSize), Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
+                TargetAccuracy = parse.GetValue(target), EvalEvery = parse.GetValue(evalEvery), OutFile = parse.GetValue(output) ?? ModelPresets.SmallEncoderPathAt(parse.GetValue(imageSize) ?? 64), Seed = parse.GetValue(seed),
+                RunFolder = Path.Combine("artifacts", "runs", $"encoder-{Path.GetFileNameWithoutExtension(parse.GetValue(preset)!)}{(parse.GetValue(imageSize) is int px ? $"-{px}px" : "")}-seed{parse.GetValue(seed)}"),
             };
             var pretraining = new EncoderPretraining(options);
             pretraining.Trainer.Progress += p => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -43,7 +43,7 @@ public sealed class MMInterleavedModel : nn.Module
         if (config.PretrainedEncoderPath is string encoderPath)
             visualTokenizer.Encoder.LoadFromSafetensors(Runtime.RepositoryFiles.Find(encoderPath) ?? throw new FileNotFoundException(
                 $"pre-trained vision encoder not found: {encoderPath} (looked from the current folder and its parents). Create it with " +
-                "`mmi pretrain-encoder --preset small`, or set PretrainedEncoderPath to null to train the encoder from scratch.", encoderPath));
+                $"`mmi pretrain-encoder --preset small --image-size {config.Vision.ImageSize} --out {encoderPath}`, or set PretrainedEncoderPath to null to train the encoder from scratch.", encoderPath));
         ApplyFreezing();
     }
 

@@ -74,6 +74,10 @@ public static class ModelPresets
     /// <summary>The committed pre-trained encoder of the small preset (made by `mmi pretrain-encoder`; see data/encoders/README.md).</summary>
     public const string SmallEncoderPath = "data/encoders/small-encoder.safetensors";
 
+    /// <summary>Where the small preset's encoder pre-trained at another input size lives (<see cref="SmallEncoderPath"/> at 64 px).</summary>
+    public static string SmallEncoderPathAt(int imageSize) =>
+        imageSize == 64 ? SmallEncoderPath : $"data/encoders/small-encoder-{imageSize}px.safetensors";
+
     /// <summary>The reference model (reference-spec §1.2, §2, §3).</summary>
     public static ModelConfig Paper => new ModelConfig().Validated();
 }

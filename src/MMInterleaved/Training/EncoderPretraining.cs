@@ -70,6 +70,7 @@ public sealed class EncoderPretraining
     {
         Options = options;
         var config = ModelPresets.Resolve(options.Model);
+        if (options.ImageSize is int size) config = (config with { Vision = config.Vision with { ImageSize = size } }).Validated();
         scene = new GlyphSceneOptions(ImageSize: config.Vision.ImageSize);
         manual_seed(options.Seed);
         Network = new EncoderWithHead(config, scene.GridSide);

@@ -5,6 +5,8 @@ public sealed record EncoderPretrainingOptions
 {
     /// <summary>Model preset or config.json whose vision encoder (ViT + adapter) is trained.</summary>
     public string Model { get; init; } = "small";
+    /// <summary>Input side in pixels instead of the preset's (the scenes are drawn at that size; the ViT grid follows).</summary>
+    public int? ImageSize { get; init; }
     /// <summary>Optimizer steps.</summary>
     public int Steps { get; init; } = 800;
     /// <summary>Scenes per step.</summary>
