@@ -51,7 +51,7 @@ public static class ReproduceCommand
             {
                 int total = e.Variants.Count * settings.Seeds.Count, done = 0;
                 AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Title)}[/]: {total} runs of {settings.Steps} steps ({settings.Preset}{(isQuick ? ", quick" : "")}), {settings.Parallelism} at once");
-                var earlier = parse.GetValue(fresh) ? [] : ExistingResults(folder).Concat(results).ToList();
+                var earlier = parse.GetValue(fresh) ? [] : ExperimentResult.LoadFolder(folder).Concat(results).ToList();
                 var result = ExperimentRunner.Run(e, settings, commandLine, record =>
                 {
                     lock (results)
@@ -87,7 +87,7 @@ public static class ReproduceCommand
                     $"  MMFS over no MMFS: FLOPs {o.Flops:+0%;-0%}, parameters {o.Parameters:+0%;-0%}, step time {o.Runtime:+0%;-0%}, step memory {o.Memory:+0%;-0%} (paper +2%, +2%, +6%, +3%); 8x tokens without MMFS over MMFS: FLOPs {m.Flops:F2}x, time {m.Runtime:F2}x (paper 2.8x, 1.3x)")));
             }
             // the summary covers every result in the folder, so one experiment at a time still builds the whole report
-            var all = ExistingResults(folder);
+            var all = ExperimentResult.LoadFolder(folder);
             string efficiencyFile = Path.Combine(folder, "efficiency.json"), fewShotFile = Path.Combine(folder, "few-shot.json");
             ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null,
                 File.Exists(fewShotFile) ? FewShotResult.Load(fewShotFile) : null);
@@ -107,8 +107,4 @@ public static class ReproduceCommand
         });
         return command;
     }
-
-    /// <summary>The ablation results already in <paramref name="folder"/>.</summary>
-    private static List<ExperimentResult> ExistingResults(string folder) =>
-        AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(ExperimentResult.Load).ToList();
 }

@@ -27,6 +27,10 @@ public sealed record ExperimentResult(
         Runtime.AtomicFile.WriteAllText(path, ToJson());
     }
 
+    /// <summary>The results of the catalog's experiments saved in <paramref name="folder"/> (<c>&lt;id&gt;.json</c>), in catalog order.</summary>
+    public static IReadOnlyList<ExperimentResult> LoadFolder(string folder) =>
+        AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(Load).ToList();
+
     /// <summary>Reads a saved result; a clear error names the file when it is not one.</summary>
     public static ExperimentResult Load(string path)
     {
