@@ -93,10 +93,12 @@ public static class ReproduceCommand
                 File.Exists(fewShotFile) ? FewShotResult.Load(fewShotFile) : null);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("variant")
+                .AddColumn(new TableColumn("≈ Caption").RightAligned())
                 .AddColumn(new TableColumn("≈ OK-VQA").RightAligned()).AddColumn(new TableColumn("≈ TextVQA").RightAligned()).AddColumn("verdict");
             foreach (var r in results)
                 foreach (var v in r.Summary)
                     table.AddRow(Markup.Escape(r.Id), Markup.Escape(v.Label),
+                        Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Caption)?.ToString() ?? "–"),
                         Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Attributes)?.ToString() ?? "–"),
                         Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Reading)?.ToString() ?? "–"),
                         v == r.Summary[0] ? Markup.Escape(r.Verdict) : "");

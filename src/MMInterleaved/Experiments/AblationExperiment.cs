@@ -16,6 +16,16 @@ public sealed record AblationExperiment(string Id, string Title, string Claim, I
     /// <summary>Mix multi-image questions (about an earlier image) into training and score them (Table 8).</summary>
     public bool IncludesMultiImage { get; init; }
 
+    /// <summary>What the variants train on and are scored by: <see cref="VqaTask"/> (the paper's OK-VQA and TextVQA
+    /// columns) or <see cref="CaptionTask"/> (its COCO-caption CIDEr column, as detail captions of the whole grid).</summary>
+    public string Task { get; init; } = VqaTask;
+
+    /// <summary>Glyph questions, four per training image.</summary>
+    public const string VqaTask = "glyph-vqa";
+
+    /// <summary>Row-by-row detail captions of the grid (<see cref="Data.Tasks.GridCaptionStyle.Rows"/>).</summary>
+    public const string CaptionTask = "glyph-caption";
+
     /// <summary>The variant of that name.</summary>
     public AblationVariant Variant(string name) => Variants.FirstOrDefault(v => v.Name == name)
         ?? throw new ArgumentException($"experiment {Id} has no variant '{name}'; it has {string.Join(", ", Variants.Select(v => v.Name))}.");

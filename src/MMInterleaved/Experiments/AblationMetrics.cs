@@ -1,8 +1,8 @@
 namespace MMInterleaved.Experiments;
 
 /// <summary>
-/// The metric names of the ablation results and how they map onto the paper's columns. All are the official VQA accuracy
-/// in percent on held-out glyph questions (one question per image, the default question mix).
+/// The metric names of the ablation results and how they map onto the paper's columns: the official VQA accuracy in percent
+/// on held-out glyph questions (one question per image, the default question mix), and the official caption metrics.
 /// </summary>
 public static class AblationMetrics
 {
@@ -14,6 +14,10 @@ public static class AblationMetrics
     public const string Overall = "vqa_overall";
     /// <summary>Questions about an earlier image of a multi-image document (Table 8's multi-image effect).</summary>
     public const string MultiImage = "vqa_multi_image";
+    /// <summary>CIDEr-D (×100, as papers print it) of row-by-row detail captions: the COCO-caption column's analogue.</summary>
+    public const string Caption = "caption_cider";
+    /// <summary>BLEU-4 (×100) of the same captions.</summary>
+    public const string CaptionBleu4 = "caption_bleu4";
 
     /// <summary>Column headings.</summary>
     public static IReadOnlyDictionary<string, string> Labels { get; } = new Dictionary<string, string>
@@ -22,6 +26,8 @@ public static class AblationMetrics
         [Attributes] = "colour, count, compare (≈ OK-VQA)",
         [Overall] = "all questions",
         [MultiImage] = "earlier image (multi-image)",
+        [Caption] = "detail caption CIDEr (≈ COCO caption)",
+        [CaptionBleu4] = "detail caption BLEU-4",
     };
 
     /// <summary>Which paper column a metric sits beside (null: none).</summary>
@@ -29,6 +35,7 @@ public static class AblationMetrics
     {
         Reading => "TextVQA",
         Attributes => "OK-VQA",
+        Caption => "Caption",
         _ => null,
     };
 }

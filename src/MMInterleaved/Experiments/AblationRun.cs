@@ -18,21 +18,29 @@ namespace MMInterleaved.Experiments;
 /// </summary>
 public static class AblationRun
 {
-    /// <summary>Runs <paramref name="variant"/> with <paramref name="seed"/> in <paramref name="folder"/> (replaced).</summary>
-    public static RunRecord Execute(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false)
+    /// <summary>Runs <paramref name="variant"/> with <paramref name="seed"/> in <paramref name="folder"/> (replaced), trained
+    /// on <paramref name="task"/> (<see cref="AblationExperiment.VqaTask"/> or <see cref="AblationExperiment.CaptionTask"/>).</summary>
+    public static RunRecord Execute(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false,
+        string task = AblationExperiment.VqaTask)
     {
+        bool captions = task == AblationExperiment.CaptionTask;
+        if (!captions && task != AblationExperiment.VqaTask)
+            throw new ArgumentException($"ablation task '{task}' is unknown; expected {AblationExperiment.VqaTask} or {AblationExperiment.CaptionTask}.");
         var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
         var scene = new GlyphSceneOptions(ImageSize: config.Vision.ImageSize);
-        var vqa = GridTasks.Create("glyph-vqa", new GridTaskOptions(seed, DataSplit.Train, scene) { QuestionsPerImage = settings.QuestionsPerImage });
+        GridTaskOptions Options(DataSplit split) => new(seed, split, scene) { CaptionStyle = GridCaptionStyle.Rows };
+        var main = captions
+            ? GridTasks.Create(task, Options(DataSplit.Train))
+            : GridTasks.Create(task, Options(DataSplit.Train) with { QuestionsPerImage = settings.QuestionsPerImage });
         IDocumentSource train = multiImage
-            ? new MixedDocumentSource("glyph-vqa+multi-image", [vqa, GridTasks.Create("glyph-multi-image", new GridTaskOptions(seed, DataSplit.Train, scene))], [0, 0, 1])
-            : vqa;
+            ? new MixedDocumentSource($"{task}+multi-image", [main, GridTasks.Create("glyph-multi-image", Options(DataSplit.Train))], [0, 0, 1])
+            : main;
         // one test set per seed (its own scenes), the same for every variant
-        var eval = GridTasks.Create("glyph-vqa", new GridTaskOptions(seed, DataSplit.Validation, scene));
+        var eval = GridTasks.Create(task, Options(DataSplit.Validation));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var options = new TaskRunOptions
         {
-            Model = settings.Preset, Task = "glyph-vqa", OutFolder = folder, Seed = seed, BatchSize = settings.BatchSize,
+            Model = settings.Preset, Task = task, OutFolder = folder, Seed = seed, BatchSize = settings.BatchSize,
             MaxLength = settings.MaxTextLength + 1 + config.NumImageTokens, EvalExamples = settings.CurveQuestions,
             Training = new TrainingConfig
             {
@@ -41,6 +49,13 @@ public static class AblationRun
             },
         };
         var run = new TaskRun(options, config, train, eval);
+        var evaluator = new TaskEvaluator(run.Model, run.Tokenizer);
+        if (captions)
+        {
+            // the learning curve of a caption run is CIDEr on a few held-out images (TaskRun's own curve needs answers)
+            var curveImages = eval.Take(settings.CurveCaptions).ToList();
+            run.Trainer.Evaluate = _ => new Dictionary<string, double> { ["accuracy"] = ScoreCaptions(evaluator, curveImages)[AblationMetrics.Caption] / 100 };
+        }
         var curve = new List<CurvePoint>();
         var wall = Stopwatch.StartNew();
         run.Trainer.Evaluated += (step, metrics) =>
@@ -48,19 +63,28 @@ public static class AblationRun
         var result = run.Run();
         double trainSeconds = wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds;
 
-        var evaluator = new TaskEvaluator(run.Model, run.Tokenizer);
-        var metrics = Score(evaluator.EvaluateVqa(eval.Take(settings.TestQuestions).ToList()));
+        var metrics = captions
+            ? ScoreCaptions(evaluator, eval.Take(settings.TestCaptions).ToList())
+            : Score(evaluator.EvaluateVqa(eval.Take(settings.TestQuestions).ToList()));
         if (multiImage)
         {
-            var multi = GridTasks.Create("glyph-multi-image", new GridTaskOptions(seed, DataSplit.Validation, scene));
+            var multi = GridTasks.Create("glyph-multi-image", Options(DataSplit.Validation));
             metrics[AblationMetrics.MultiImage] = evaluator.EvaluateVqa(multi.Take(Math.Max(1, settings.TestQuestions / 2)).ToList()).Result.Overall;
         }
         long parameters = run.Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         double tokensPerSecond = result.History.Count == 0 ? 0 : result.History.Average(p => p.TokensPerSecond);
         var record = new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve);
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, FinishedFile),
-            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, multiImage), record), FinishedJson));
+            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, multiImage, task), record), FinishedJson));
         return record;
+    }
+
+    /// <summary>CIDEr-D and BLEU-4 (×100) of greedy captions of <paramref name="images"/> (caption documents).</summary>
+    public static Dictionary<string, double> ScoreCaptions(TaskEvaluator evaluator, IReadOnlyList<InterleavedDocument> images)
+    {
+        // a row caption of a 4×4 grid is about 60 tokens; leave room, but stop a model that never ends
+        var scores = evaluator.EvaluateCaptions(images, maxNewTokens: 96).Scores;
+        return new Dictionary<string, double> { [AblationMetrics.Caption] = 100 * scores["CIDEr"], [AblationMetrics.CaptionBleu4] = 100 * scores["Bleu_4"] };
     }
 
     /// <summary>The file in a run's folder that holds its record once it has finished (with the run's fingerprint).</summary>
@@ -68,14 +92,15 @@ public static class AblationRun
 
     /// <summary>The record of a run that finished in <paramref name="folder"/> with the same fingerprint (what
     /// <see cref="ExperimentSettings.Resume"/> keeps), or null: no record, another fingerprint, or an unreadable file.</summary>
-    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false)
+    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false,
+        string task = AblationExperiment.VqaTask)
     {
         string path = Path.Combine(folder, FinishedFile);
         if (!File.Exists(path)) return null;
         try
         {
             var finished = JsonSerializer.Deserialize<Finished>(File.ReadAllText(path), FinishedJson);
-            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, multiImage) ? finished.Record with { Variant = variant.Name } : null;
+            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, multiImage, task) ? finished.Record with { Variant = variant.Name } : null;
         }
         catch (JsonException)
         {
@@ -92,12 +117,14 @@ public static class AblationRun
     /// training mix. Two runs with equal fingerprints train and score the same (runs are deterministic per seed), so one
     /// may stand for the other. Output folders and the machine are not part of it.
     /// </summary>
-    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, bool multiImage)
+    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, bool multiImage, string task = AblationExperiment.VqaTask)
     {
         var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
         var s = settings;
-        return string.Join("\n", config.ToJson(), FormattableString.Invariant(
+        string fingerprint = string.Join("\n", config.ToJson(), FormattableString.Invariant(
             $"{s.Quick}|{s.Preset}|{s.Steps}|{s.LearningRate:R}|{s.WarmupSteps}|{s.BatchSize}|{s.MaxTextLength}|{s.QuestionsPerImage}|{s.TestQuestions}|{s.CurveEvery}|{s.CurveQuestions}|{s.Parallelism}|{seed}|{multiImage}"));
+        // only a non-default task adds to it, so the VQA runs keep the fingerprints they had before caption runs existed
+        return task == AblationExperiment.VqaTask ? fingerprint : fingerprint + FormattableString.Invariant($"\n{task}|{s.TestCaptions}|{s.CurveCaptions}");
     }
 
     /// <summary>The paper's columns from one VQA evaluation: per-question accuracies averaged over the question types of

@@ -14,7 +14,7 @@ namespace MMInterleaved.Experiments;
 /// </summary>
 public static class ExperimentReport
 {
-    private static readonly string[] Columns = [AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage, AblationMetrics.Overall];
+    private static readonly string[] Columns = [AblationMetrics.Caption, AblationMetrics.CaptionBleu4, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage, AblationMetrics.Overall];
 
     /// <summary>The results table in Markdown.</summary>
     public static string Markdown(ExperimentResult result)
@@ -24,13 +24,17 @@ public static class ExperimentReport
         text.AppendLine($"## {result.Title}").AppendLine();
         text.AppendLine($"**Claim (paper).** {result.Claim}").AppendLine();
         var s = result.Settings;
-        text.AppendLine(Invariant($"**Setup.** preset `{s.Preset}`, {s.Steps} steps, batch {s.BatchSize}, {s.QuestionsPerImage} questions per training image, seeds {string.Join(", ", s.Seeds)}, {s.TestQuestions} test questions per seed, {s.Parallelism} runs at once (one thread each). Command: `{result.Command}`. Finished {result.FinishedUtc:yyyy-MM-dd HH:mm} UTC on {result.Machine}.")).AppendLine();
+        bool captions = columns.Contains(AblationMetrics.Caption);
+        string data = captions
+            ? Invariant($"row-by-row detail captions of the whole grid, seeds {string.Join(", ", s.Seeds)}, {s.TestCaptions} test images per seed")
+            : Invariant($"{s.QuestionsPerImage} questions per training image, seeds {string.Join(", ", s.Seeds)}, {s.TestQuestions} test questions per seed");
+        text.AppendLine(Invariant($"**Setup.** preset `{s.Preset}`, {s.Steps} steps, batch {s.BatchSize}, {data}, {s.Parallelism} runs at once (one thread each). Command: `{result.Command}`. Finished {result.FinishedUtc:yyyy-MM-dd HH:mm} UTC on {result.Machine}.")).AppendLine();
         var reused = result.Runs.Where(r => r.ReusedFrom is not null).GroupBy(r => (r.Variant, r.ReusedFrom)).ToList();
         if (reused.Count > 0)
             text.AppendLine("**Shared runs.** " + string.Join("; ", reused.Select(g => $"`{g.Key.Variant}` is `{g.Key.ReusedFrom}` (seeds {string.Join(", ", g.Select(r => r.Seed))})")) +
                 ": the same model config, settings and seeds, trained once and reused, as the paper's tables share their baseline row.").AppendLine();
         text.Append("| variant | ").Append(string.Join(" | ", columns.Select(c => AblationMetrics.Labels[c])))
-            .Append(Invariant($" | all questions at equal time ({result.EqualTimeSeconds / 60:F1} min) | train min | paper: setting | Caption | OK-VQA | TextVQA |")).AppendLine();
+            .Append(Invariant($" | {(captions ? "CIDEr on the curve's images" : "all questions")} at equal time ({result.EqualTimeSeconds / 60:F1} min) | train min | paper: setting | Caption | OK-VQA | TextVQA |")).AppendLine();
         text.Append("|---|").Append(string.Concat(columns.Select(_ => "---|"))).AppendLine("---|---|---|---|---|---|");
         foreach (var v in result.Summary)
         {
@@ -39,9 +43,11 @@ public static class ExperimentReport
                 .Append($" | {v.AtEqualTime} | {Invariant($"{v.TrainSeconds.Mean / 60:F1}")} | ")
                 .Append(paper is null ? "– | – | – | – |" : $"{paper.Setting} | {Number(paper.Caption)} | {Number(paper.OkVqa)} | {Number(paper.TextVqa)} |").AppendLine();
         }
-        text.AppendLine().AppendLine("Ours: official VQA accuracy (%), mean ± sample standard deviation over seeds, at equal steps unless noted. " +
-            "Paper: MM-Interleaved Tables 6–8 and 17 (COCO CIDEr, OK-VQA and TextVQA accuracy), typed from the paper. " +
-            "Our detail-captioning CIDEr is not measured yet.").AppendLine();
+        text.AppendLine().AppendLine((captions
+                ? "Ours: CIDEr-D and BLEU-4 as pycocoevalcap computes them (×100), one reference caption per image, "
+                : "Ours: official VQA accuracy (%), ") + "mean ± sample standard deviation over seeds, at equal steps unless noted. " +
+            "Paper: MM-Interleaved Tables 6–8 and 17 (COCO CIDEr, OK-VQA and TextVQA accuracy), typed from the paper." +
+            (captions ? "" : " The caption column of Table 6a is measured by its own runs (`token-efficiency-caption`)")).AppendLine();
         text.AppendLine($"**Verdict: {result.Verdict}.** {result.VerdictReason}").AppendLine();
         if (result.Verdicts.Count > 0)
         {
@@ -65,7 +71,8 @@ public static class ExperimentReport
             var runs = result.Runs.Where(r => r.Metrics.ContainsKey(metric)).ToList();
             var dots = PlotlyChart.Point<string, double, string>(runs.Select(r => result.Summary.First(v => v.Variant == r.Variant).Label).ToArray(),
                 runs.Select(r => r.Metrics[metric]).ToArray(), Name: "one seed");
-            return PlotlyChart.Combine([bars, dots]).WithTitles($"{result.Title}: {AblationMetrics.Labels[metric]}", null, "accuracy (%)");
+            return PlotlyChart.Combine([bars, dots]).WithTitles($"{result.Title}: {AblationMetrics.Labels[metric]}", null,
+                metric.StartsWith("caption", StringComparison.Ordinal) ? "score (×100)" : "accuracy (%)");
         }).ToList();
     }
 
@@ -80,7 +87,9 @@ public static class ExperimentReport
             var accuracy = steps.Select(step => runs.Average(r => r.Curve.FirstOrDefault(p => p.Step == step)?.Accuracy ?? double.NaN)).ToArray();
             return PlotlyChart.Line<double, double, string>(minutes, accuracy, Name: v.Label, ShowMarkers: true);
         });
-        return PlotlyChart.Combine(lines).WithTitles($"{result.Title}: learning curves (mean over seeds)", "training time (min)", "accuracy (%)");
+        bool captions = result.Summary.Any(s => s.Metrics.ContainsKey(AblationMetrics.Caption));
+        return PlotlyChart.Combine(lines).WithTitles($"{result.Title}: learning curves (mean over seeds)", "training time (min)",
+            captions ? $"CIDEr on {result.Settings.CurveCaptions} held-out images" : "accuracy (%)");
     }
 
     /// <summary>Accuracy over the visual-token budget, one line per series (MMFS on, off) for each metric, every seed as a

@@ -26,7 +26,7 @@ public static class ExperimentRunner
         var earlier = ReusableRuns(reusable ?? [], experiment.Id);
         foreach (var job in jobs.ToList())
         {
-            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.IncludesMultiImage), out var found)) continue;
+            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.IncludesMultiImage, experiment.Task), out var found)) continue;
             var record = found with { Variant = job.Variant.Name };
             records.Add(record);
             progress?.Invoke(record);
@@ -39,8 +39,8 @@ public static class ExperimentRunner
             Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism }, job =>
             {
                 string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
-                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage) : null)
-                    ?? AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage);
+                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage, experiment.Task) : null)
+                    ?? AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage, experiment.Task);
                 records.Add(record);
                 progress?.Invoke(record);
             });
@@ -66,7 +66,7 @@ public static class ExperimentRunner
             {
                 var variant = source.Variants.FirstOrDefault(v => v.Name == run.Variant);
                 if (variant is null) continue;
-                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.IncludesMultiImage),
+                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.IncludesMultiImage, source.Task),
                     run with { ReusedFrom = run.ReusedFrom ?? $"{result.Id}/{run.Variant}" });
             }
         }
@@ -91,7 +91,7 @@ public static class ExperimentRunner
             var a = summary.FirstOrDefault(s => s.Variant == better);
             var b = summary.FirstOrDefault(s => s.Variant == worse);
             if (a is null || b is null) continue;
-            foreach (var metric in new[] { AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage }.Where(metricNames.Contains))
+            foreach (var metric in new[] { AblationMetrics.Caption, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage }.Where(metricNames.Contains))
             {
                 var (ma, mb) = (a.Metrics[metric], b.Metrics[metric]);
                 double difference = ma.Mean - mb.Mean;

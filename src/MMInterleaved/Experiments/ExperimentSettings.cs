@@ -27,6 +27,10 @@ public sealed record ExperimentSettings
     public int QuestionsPerImage { get; init; } = 4;
     /// <summary>Held-out questions of the final evaluation.</summary>
     public int TestQuestions { get; init; } = 2000;
+    /// <summary>Held-out images of the final caption evaluation (caption experiments).</summary>
+    public int TestCaptions { get; init; } = 500;
+    /// <summary>Held-out images of each learning-curve caption evaluation (caption experiments).</summary>
+    public int CurveCaptions { get; init; } = 64;
     /// <summary>Steps between the small evaluations of the learning curve (accuracy at equal wall time comes from it).</summary>
     public int CurveEvery { get; init; } = 250;
     /// <summary>Held-out questions of each learning-curve evaluation.</summary>
@@ -49,7 +53,7 @@ public sealed record ExperimentSettings
     public static ExperimentSettings QuickSettings => new()
     {
         Quick = true, Preset = "tiny", Steps = 6, WarmupSteps = 1, Seeds = [0, 1], BatchSize = 4, MaxTextLength = 56, QuestionsPerImage = 2,
-        TestQuestions = 24, CurveEvery = 3, CurveQuestions = 8,
+        TestQuestions = 24, CurveEvery = 3, CurveQuestions = 8, TestCaptions = 8, CurveCaptions = 4,
     };
 
     /// <summary>Throws an ArgumentException naming the field, its value and what is allowed.</summary>
@@ -59,7 +63,8 @@ public sealed record ExperimentSettings
         Require(Steps > 0, $"Steps is {Steps}; it must be positive.");
         Require(Seeds.Count > 0 && Seeds.Distinct().Count() == Seeds.Count, "Seeds must be a non-empty list of distinct seeds.");
         Require(BatchSize > 0 && MaxTextLength > 16, $"BatchSize ({BatchSize}) must be positive and MaxTextLength ({MaxTextLength}) above 16.");
-        Require(TestQuestions > 0 && CurveQuestions > 0 && CurveEvery > 0, "TestQuestions, CurveQuestions and CurveEvery must be positive.");
+        Require(TestQuestions > 0 && CurveQuestions > 0 && CurveEvery > 0 && TestCaptions > 0 && CurveCaptions > 0,
+            "TestQuestions, CurveQuestions, TestCaptions, CurveCaptions and CurveEvery must be positive.");
         Require(Parallelism is > 0 and <= 64, $"Parallelism is {Parallelism}; it must be in 1…64.");
         return this;
     }

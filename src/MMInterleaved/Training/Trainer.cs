@@ -22,7 +22,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
     private static readonly JsonSerializerOptions LogJson = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>Called every EvalEvery steps and at the end; returns named metrics (logged and reported).</summary>
-    public Func<int, IReadOnlyDictionary<string, double>>? Evaluate { get; init; }
+    public Func<int, IReadOnlyDictionary<string, double>>? Evaluate { get; set; }
 
     /// <summary>Called with each evaluation's metrics; true ends the run early (after a checkpoint).</summary>
     public Func<IReadOnlyDictionary<string, double>, bool>? StopWhen { get; init; }

@@ -168,6 +168,31 @@ public class GridTaskTests
     }
 
     [Fact]
+    public void Row_captions_name_every_cell_row_by_row_in_under_70_words_and_are_the_only_reference()
+    {
+        var task = (GridTask)GridTasks.Create("glyph-caption", new GridTaskOptions(Seed: 2) { CaptionStyle = GridCaptionStyle.Rows });
+        for (int i = 0; i < 20; i++)
+        {
+            var d = task.Get(i);
+            var caption = Assert.IsType<TextSegment>(d.Segments[1]).Text;
+            Assert.Equal([caption], JsonText.ParseArray(d.Meta("captions")!));
+            var scene = task.Scene(i);
+            var rows = caption.Split(". ");
+            Assert.Equal(scene.GridSide, rows.Length);
+            for (int row = 0; row < scene.GridSide; row++)
+            {
+                var expected = scene.Items.Where(x => x.Row == row).OrderBy(x => x.Column).Select(x => $"{x.Color} {x.Kind.Noun}").ToList();
+                Assert.Equal($"row {row + 1}: " + (expected.Count == 0 ? "empty" : string.Join(", ", expected)), rows[row]);
+            }
+            // the whole 4×4 description fits the small preset's 88-token text window with room to spare
+            Assert.InRange(System.Text.RegularExpressions.Regex.Matches(caption, @"\w+|[^\w\s]").Count, 40, 70);
+        }
+        // the varied style is unchanged by the option's existence
+        DataAssert.SameDocument(GridTasks.Create("glyph-caption", new GridTaskOptions(Seed: 2)).Get(3),
+            GridTasks.Create("glyph-caption", new GridTaskOptions(Seed: 2) { CaptionStyle = GridCaptionStyle.Varied }).Get(3));
+    }
+
+    [Fact]
     public void Caption_documents_target_one_of_several_references_that_describe_every_glyph()
     {
         var task = (GridTask)GridTasks.Create("glyph-caption", new GridTaskOptions(Scene: new GlyphSceneOptions(GridSide: 3)));

@@ -42,6 +42,9 @@ public sealed class ExperimentRunTests
         // the shared baseline row: the same config under several names (the small preset has the 8 tokens of "mmfs-8"; tiny has 4)
         Assert.Equal(AblationRun.Fingerprint(mmfs8, ExperimentSettings.Full, 0, false), AblationRun.Fingerprint(deformable, ExperimentSettings.Full, 0, false));
         Assert.Equal(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(deformable, settings, 0, false));
+        // the task is part of it, and naming the default task changes nothing
+        Assert.Equal(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(both, settings, 0, false, AblationExperiment.VqaTask));
+        Assert.NotEqual(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(both, settings, 0, false, AblationExperiment.CaptionTask));
         // anything that changes the outcome changes the fingerprint
         foreach (var other in new[]
         {

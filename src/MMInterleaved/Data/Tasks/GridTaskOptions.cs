@@ -25,6 +25,9 @@ public sealed record GridTaskOptions(long Seed = 0, DataSplit Split = DataSplit.
     /// signal per image encoded, as multi-turn instruction data does. The metadata then describes the first question.</summary>
     public int QuestionsPerImage { get; init; } = 1;
 
+    /// <summary>glyph-caption: how captions are worded.</summary>
+    public GridCaptionStyle CaptionStyle { get; init; } = GridCaptionStyle.Varied;
+
     /// <summary>Question type weights of the VQA-style tasks.</summary>
     public VqaQuestionMix Questions { get; init; } = new();
 
@@ -39,6 +42,7 @@ public sealed record GridTaskOptions(long Seed = 0, DataSplit Split = DataSplit.
         Require(Shots is >= 0 and <= 32, $"Shots is {Shots}; it must be in 0…32.");
         Require(MinImages is >= 2 and <= 8, $"MinImages is {MinImages}; it must be in 2…8.");
         Require(MaxImages >= MinImages && MaxImages <= 8, $"MaxImages is {MaxImages}; it must be in MinImages ({MinImages})…8.");
+        Require(Enum.IsDefined(CaptionStyle), $"CaptionStyle is {CaptionStyle}; it must be Varied or Rows.");
         Require(QuestionsPerImage is >= 1 and <= 16, $"QuestionsPerImage is {QuestionsPerImage}; it must be in 1…16.");
         SceneOptions.Validated();
         Questions.Validated();

@@ -111,5 +111,14 @@ public static class GridText
         ];
     }
 
+    /// <summary>The compact detail caption: each row's items left to right, "row 1: red seven, blue cross. row 2: …"
+    /// (a row without items reads "row 3: empty"). Every filled cell is named by its row and its place in the row.</summary>
+    public static string RowCaption(IGridScene scene) =>
+        string.Join(". ", Enumerable.Range(0, scene.GridSide).Select(row =>
+        {
+            var items = scene.Items.Where(i => i.Row == row).OrderBy(i => i.Column).Select(i => $"{i.Color} {i.Kind.Noun}").ToList();
+            return $"row {Count(row + 1)}: " + (items.Count == 0 ? "empty" : string.Join(", ", items));
+        }));
+
     private static string Count(int n) => n.ToString(CultureInfo.InvariantCulture);
 }
