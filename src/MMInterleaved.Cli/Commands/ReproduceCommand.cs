@@ -67,14 +67,20 @@ public static class ReproduceCommand
             }
             if (fewShot)
             {
-                string sourcePath = Path.Combine(folder, AblationCatalog.TokenEfficiency.Id + ".json");
-                if (!File.Exists(sourcePath))
-                    throw new FileNotFoundException($"few-shot evaluates the token-efficiency runs: {sourcePath} is missing; run `mmi reproduce token-efficiency` with the same --out first.", sourcePath);
+                // the token-efficiency runs (trained on single images) and, when trained, the in-context-training runs
+                var sources = new[] { AblationCatalog.TokenEfficiency.Id, AblationCatalog.InContextTraining.Id }
+                    .Select(source => Path.Combine(folder, source + ".json")).Where(File.Exists).ToList();
+                if (sources.Count == 0)
+                    throw new FileNotFoundException($"few-shot evaluates the token-efficiency runs: {Path.Combine(folder, AblationCatalog.TokenEfficiency.Id + ".json")} is missing; run `mmi reproduce token-efficiency` with the same --out first.");
                 int count = isQuick ? 8 : parse.GetValue(questions);
-                AnsiConsole.MarkupLine($"[bold]Few-shot (paper Figure 6 left)[/]: the token-efficiency runs with {string.Join(", ", FewShotExperiment.ShotCounts)} shots, {count} questions each");
-                var curves = FewShotExperiment.Run(ExperimentResult.Load(sourcePath), settings.RunsFolder!, count, commandLine,
-                    p => AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"  {p.Variant} seed {p.Seed}, {p.Shots}-shot: {p.Overall:F1} %"))));
-                curves.Write(folder);
+                foreach (var sourcePath in sources)
+                {
+                    var source = ExperimentResult.Load(sourcePath);
+                    AnsiConsole.MarkupLine($"[bold]Few-shot (paper Figure 6 left)[/]: the {Markup.Escape(source.Id)} runs with {string.Join(", ", FewShotExperiment.ShotCounts)} shots, {count} questions each");
+                    var curves = FewShotExperiment.Run(source, settings.RunsFolder!, count, commandLine,
+                        p => AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"  {p.Variant} seed {p.Seed}, {p.Shots}-shot: {p.Overall:F1} %"))));
+                    curves.Write(folder);
+                }
             }
             if (efficiency)
             {
@@ -88,9 +94,9 @@ public static class ReproduceCommand
             }
             // the summary covers every result in the folder, so one experiment at a time still builds the whole report
             var all = ExperimentResult.LoadFolder(folder);
-            string efficiencyFile = Path.Combine(folder, "efficiency.json"), fewShotFile = Path.Combine(folder, "few-shot.json");
-            ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null,
-                File.Exists(fewShotFile) ? FewShotResult.Load(fewShotFile) : null);
+            string efficiencyFile = Path.Combine(folder, "efficiency.json");
+            var fewShotCurves = AblationCatalog.All.Select(e => Path.Combine(folder, FewShotResult.FileStemOf(e.Id) + ".json")).Where(File.Exists).Select(FewShotResult.Load).ToList();
+            ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null, fewShotCurves);
 
             var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("variant")
                 .AddColumn(new TableColumn("≈ Caption").RightAligned())

@@ -80,6 +80,22 @@ public static class AblationCatalog
         ],
         [.. SweepTokens.Select(k => ($"mmfs-{k}", $"no-mmfs-{k}"))]);
 
+    /// <summary>For Figure 6 (left): MMFS on and off at the same 8 tokens, trained with 2-shot documents mixed in (one in
+    /// three), so that the few-shot curves measure models that learned to use in-context examples, as the paper's models
+    /// learn it from interleaved pre-training data. `mmi reproduce few-shot` evaluates these runs too.</summary>
+    public static AblationExperiment InContextTraining { get; } = new(
+        "in-context-training", "In-context training mix (for paper Figure 6, left)",
+        "Trained with in-context examples, the model with MMFS keeps its lead as shots are added.",
+        [
+            new("mmfs-8", $"MMFS, {FewTokens} tokens", c => WithTokens(c, FewTokens), FewTokens),
+            new("no-mmfs-8", $"no MMFS, {FewTokens} tokens", c => WithMmfs(WithTokens(c, FewTokens), false), FewTokens),
+        ],
+        [],
+        [("mmfs-8", "no-mmfs-8")])
+    {
+        FewShotTrainingShots = 2,
+    };
+
     /// <summary>Table 7: deformable MMFS against dense cross-attention on the same maps and on the resampler tokens.</summary>
     public static AblationExperiment CrossAttentionKinds { get; } = new(
         "cross-attention-kind", "Cross-attention kind (paper Table 7)",
@@ -134,7 +150,7 @@ public static class AblationCatalog
         [("both", "resampler-only"), ("both", "mmfs-only")]);
 
     /// <summary>Every training ablation, in the order of the notebooks.</summary>
-    public static IReadOnlyList<AblationExperiment> All { get; } = [TokenEfficiency, TokenEfficiencyCaption, InputResolution, TokenSweep, CrossAttentionKinds, ScalesAndImages, Complementary];
+    public static IReadOnlyList<AblationExperiment> All { get; } = [TokenEfficiency, TokenEfficiencyCaption, InputResolution, TokenSweep, CrossAttentionKinds, ScalesAndImages, Complementary, InContextTraining];
 
     /// <summary>The experiment of that id, or a clear error listing them.</summary>
     public static AblationExperiment Get(string id) => All.FirstOrDefault(e => e.Id == id)

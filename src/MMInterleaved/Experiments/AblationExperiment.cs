@@ -26,6 +26,12 @@ public sealed record AblationExperiment(string Id, string Title, string Claim, I
     /// <summary>Row-by-row detail captions of the grid (<see cref="Data.Tasks.GridCaptionStyle.Rows"/>).</summary>
     public const string CaptionTask = "glyph-caption";
 
+    /// <summary>Mix few-shot documents with this many solved examples into training (0: none; see <see cref="AblationTraining"/>).</summary>
+    public int FewShotTrainingShots { get; init; }
+
+    /// <summary>What the runs train on.</summary>
+    public AblationTraining Training => new(Task, IncludesMultiImage, FewShotTrainingShots);
+
     /// <summary>The variant of that name.</summary>
     public AblationVariant Variant(string name) => Variants.FirstOrDefault(v => v.Name == name)
         ?? throw new ArgumentException($"experiment {Id} has no variant '{name}'; it has {string.Join(", ", Variants.Select(v => v.Name))}.");

@@ -19,10 +19,12 @@ namespace MMInterleaved.Experiments;
 public static class AblationRun
 {
     /// <summary>Runs <paramref name="variant"/> with <paramref name="seed"/> in <paramref name="folder"/> (replaced), trained
-    /// on <paramref name="task"/> (<see cref="AblationExperiment.VqaTask"/> or <see cref="AblationExperiment.CaptionTask"/>).</summary>
-    public static RunRecord Execute(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false,
-        string task = AblationExperiment.VqaTask)
+    /// as <paramref name="training"/> says (default: VQA only).</summary>
+    public static RunRecord Execute(AblationVariant variant, long seed, ExperimentSettings settings, string folder, AblationTraining? training = null)
     {
+        training ??= AblationTraining.Default;
+        string task = training.Task;
+        bool multiImage = training.MultiImage;
         bool captions = task == AblationExperiment.CaptionTask;
         if (!captions && task != AblationExperiment.VqaTask)
             throw new ArgumentException($"ablation task '{task}' is unknown; expected {AblationExperiment.VqaTask} or {AblationExperiment.CaptionTask}.");
@@ -32,16 +34,18 @@ public static class AblationRun
         var main = captions
             ? GridTasks.Create(task, Options(DataSplit.Train))
             : GridTasks.Create(task, Options(DataSplit.Train) with { QuestionsPerImage = settings.QuestionsPerImage });
-        IDocumentSource train = multiImage
-            ? new MixedDocumentSource($"{task}+multi-image", [main, GridTasks.Create("glyph-multi-image", Options(DataSplit.Train))], [0, 0, 1])
-            : main;
+        IDocumentSource train = main;
+        if (multiImage)
+            train = new MixedDocumentSource($"{task}+multi-image", [main, GridTasks.Create("glyph-multi-image", Options(DataSplit.Train))], [0, 0, 1]);
+        else if (training.FewShotShots > 0)
+            train = new MixedDocumentSource($"{task}+fewshot", [main, GridTasks.Create("glyph-fewshot", Options(DataSplit.Train) with { Shots = training.FewShotShots })], [0, 0, 1]);
         // one test set per seed (its own scenes), the same for every variant
         var eval = GridTasks.Create(task, Options(DataSplit.Validation));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var options = new TaskRunOptions
         {
             Model = settings.Preset, Task = task, OutFolder = folder, Seed = seed, BatchSize = settings.BatchSize,
-            MaxLength = settings.MaxTextLength + 1 + config.NumImageTokens, EvalExamples = settings.CurveQuestions,
+            MaxLength = WindowLength(settings, config.NumImageTokens, training), EvalExamples = settings.CurveQuestions,
             Training = new TrainingConfig
             {
                 Steps = settings.Steps, LearningRate = settings.LearningRate, WarmupSteps = settings.WarmupSteps,
@@ -75,9 +79,15 @@ public static class AblationRun
         double tokensPerSecond = result.History.Count == 0 ? 0 : result.History.Average(p => p.TokensPerSecond);
         var record = new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve);
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, FinishedFile),
-            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, multiImage, task), record), FinishedJson));
+            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, training), record), FinishedJson));
         return record;
     }
+
+    /// <summary>Tokens per packed training row: the text budget plus &lt;|beginofimage|&gt; and the visual tokens of every image
+    /// of a training document (one; 1 + shots with few-shot documents mixed in), so that more visual tokens or more
+    /// images never squeeze the text.</summary>
+    public static int WindowLength(ExperimentSettings settings, int visualTokens, AblationTraining? training = null) =>
+        settings.MaxTextLength + (1 + (training ?? AblationTraining.Default).FewShotShots) * (1 + visualTokens);
 
     /// <summary>CIDEr-D and BLEU-4 (×100) of greedy captions of <paramref name="images"/> (caption documents).</summary>
     public static Dictionary<string, double> ScoreCaptions(TaskEvaluator evaluator, IReadOnlyList<InterleavedDocument> images)
@@ -92,15 +102,14 @@ public static class AblationRun
 
     /// <summary>The record of a run that finished in <paramref name="folder"/> with the same fingerprint (what
     /// <see cref="ExperimentSettings.Resume"/> keeps), or null: no record, another fingerprint, or an unreadable file.</summary>
-    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, bool multiImage = false,
-        string task = AblationExperiment.VqaTask)
+    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, AblationTraining? training = null)
     {
         string path = Path.Combine(folder, FinishedFile);
         if (!File.Exists(path)) return null;
         try
         {
             var finished = JsonSerializer.Deserialize<Finished>(File.ReadAllText(path), FinishedJson);
-            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, multiImage, task) ? finished.Record with { Variant = variant.Name } : null;
+            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, training) ? finished.Record with { Variant = variant.Name } : null;
         }
         catch (JsonException)
         {
@@ -117,14 +126,18 @@ public static class AblationRun
     /// training mix. Two runs with equal fingerprints train and score the same (runs are deterministic per seed), so one
     /// may stand for the other. Output folders and the machine are not part of it.
     /// </summary>
-    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, bool multiImage, string task = AblationExperiment.VqaTask)
+    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, AblationTraining? training = null)
     {
+        training ??= AblationTraining.Default;
+        bool multiImage = training.MultiImage;
         var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
         var s = settings;
         string fingerprint = string.Join("\n", config.ToJson(), FormattableString.Invariant(
             $"{s.Quick}|{s.Preset}|{s.Steps}|{s.LearningRate:R}|{s.WarmupSteps}|{s.BatchSize}|{s.MaxTextLength}|{s.QuestionsPerImage}|{s.TestQuestions}|{s.CurveEvery}|{s.CurveQuestions}|{s.Parallelism}|{seed}|{multiImage}"));
-        // only a non-default task adds to it, so the VQA runs keep the fingerprints they had before caption runs existed
-        return task == AblationExperiment.VqaTask ? fingerprint : fingerprint + FormattableString.Invariant($"\n{task}|{s.TestCaptions}|{s.CurveCaptions}");
+        // only non-default training adds to it, so the VQA runs keep the fingerprints they had before these options existed
+        if (training.Task != AblationExperiment.VqaTask) fingerprint += FormattableString.Invariant($"\n{training.Task}|{s.TestCaptions}|{s.CurveCaptions}");
+        if (training.FewShotShots > 0) fingerprint += FormattableString.Invariant($"\nfewshot|{training.FewShotShots}");
+        return fingerprint;
     }
 
     /// <summary>The paper's columns from one VQA evaluation: per-question accuracies averaged over the question types of

@@ -125,21 +125,21 @@ public static class ExperimentReport
         (TokenChart(result) is { } tokens ? Chart(tokens) : "") + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result));
 
     /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict.</summary>
-    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null)
+    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null)
     {
         var text = new StringBuilder("# Reproduced comprehension ablations\n\n| experiment | verdict | why | runs | seeds | steps |\n|---|---|---|---|---|---|\n");
         foreach (var r in results)
             text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {r.Runs.Count} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
         text.AppendLine();
         foreach (var r in results) text.AppendLine(Markdown(r));
-        if (fewShot is not null) text.AppendLine(fewShot.Markdown());
+        foreach (var curves in fewShot ?? []) text.AppendLine(curves.Markdown());
         if (efficiency is not null) text.AppendLine(efficiency.Markdown());
         return text.ToString();
     }
 
     /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>
-    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null) =>
-        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + (fewShot is null ? "" : Chart(fewShot.Chart())) +
+    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null) =>
+        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + string.Concat((fewShot ?? []).Select(f => Chart(f.Chart()))) +
             string.Concat(results.Select(Charts)));
 
     /// <summary>Writes <c>&lt;id&gt;.json</c>, <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> into <paramref name="folder"/>.</summary>
@@ -152,7 +152,7 @@ public static class ExperimentReport
     }
 
     /// <summary>Writes <c>summary.md</c> and <c>summary.html</c> into <paramref name="folder"/>.</summary>
-    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder, EfficiencyResult? efficiency = null, FewShotResult? fewShot = null)
+    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null)
     {
         Directory.CreateDirectory(folder);
         Atomic(Path.Combine(folder, "summary.md"), SummaryMarkdown(results, efficiency, fewShot));

@@ -26,7 +26,7 @@ public static class ExperimentRunner
         var earlier = ReusableRuns(reusable ?? [], experiment.Id);
         foreach (var job in jobs.ToList())
         {
-            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.IncludesMultiImage, experiment.Task), out var found)) continue;
+            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.Training), out var found)) continue;
             var record = found with { Variant = job.Variant.Name };
             records.Add(record);
             progress?.Invoke(record);
@@ -39,8 +39,8 @@ public static class ExperimentRunner
             Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism }, job =>
             {
                 string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
-                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage, experiment.Task) : null)
-                    ?? AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.IncludesMultiImage, experiment.Task);
+                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.Training) : null)
+                    ?? AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.Training);
                 records.Add(record);
                 progress?.Invoke(record);
             });
@@ -66,7 +66,7 @@ public static class ExperimentRunner
             {
                 var variant = source.Variants.FirstOrDefault(v => v.Name == run.Variant);
                 if (variant is null) continue;
-                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.IncludesMultiImage, source.Task),
+                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.Training),
                     run with { ReusedFrom = run.ReusedFrom ?? $"{result.Id}/{run.Variant}" });
             }
         }

@@ -10,10 +10,11 @@ namespace MMInterleaved.Experiments;
 
 /// <summary>
 /// Figure 6 (left) of the paper: accuracy against the number of in-context examples, with and without MMFS. It evaluates
-/// the token-efficiency experiment's trained runs (MMFS with few tokens; no MMFS with 8× the tokens), each seed, with 0,
-/// 2, 4 and 8 random shots from the training split placed before the query image (reference template), on held-out
-/// questions of the run's seed (shot counts that would exceed the model's MaxImagesPerSequence are left out). The models were trained on single-image documents, so shots test in-context use of
-/// earlier images rather than a trained few-shot skill.
+/// a finished experiment's trained runs, each seed, with 0, 2, 4 and 8 random shots from the training split placed before
+/// the query image (reference template), on held-out questions of the run's seed (shot counts that would exceed the
+/// model's MaxImagesPerSequence are left out). Sources: the token-efficiency runs (MMFS with few tokens, no MMFS with 8×
+/// the tokens; trained on single-image documents, so shots test in-context use of earlier images rather than a trained
+/// skill) and the in-context-training runs (MMFS on and off at 8 tokens, 2-shot documents mixed into training).
 /// </summary>
 public static class FewShotExperiment
 {
@@ -23,7 +24,7 @@ public static class FewShotExperiment
     /// <summary>Shot counts evaluated.</summary>
     public static IReadOnlyList<int> ShotCounts { get; } = [0, 2, 4, 8];
 
-    /// <summary>Evaluates the runs of <paramref name="source"/> (a finished token-efficiency experiment) found under
+    /// <summary>Evaluates the runs of <paramref name="source"/> (a finished experiment) found under
     /// <paramref name="runsFolder"/>; <paramref name="progress"/> hears each point.</summary>
     public static FewShotResult Run(ExperimentResult source, string runsFolder, int questions, string command = "", Action<FewShotPoint>? progress = null)
     {

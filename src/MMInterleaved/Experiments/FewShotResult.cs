@@ -7,11 +7,20 @@ using PlotlyChart = Plotly.NET.CSharp.Chart;
 
 namespace MMInterleaved.Experiments;
 
-/// <summary>The few-shot curves (Figure 6 left), saved as <c>results/few-shot.json</c>.</summary>
+/// <summary>The few-shot curves (Figure 6 left) of one trained experiment's runs, saved as <c>results/few-shot.json</c>
+/// (the token-efficiency runs) or <c>results/few-shot-&lt;source&gt;.json</c> (see <see cref="FileStem"/>).</summary>
 public sealed record FewShotResult(string Command, DateTime FinishedUtc, string SourceExperiment, int Questions,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyList<FewShotPoint> Points)
 {
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
+    /// <summary>The file name without extension: <c>few-shot</c> for the token-efficiency runs, else <c>few-shot-&lt;source&gt;</c>.</summary>
+    public string FileStem => FileStemOf(SourceExperiment);
+
+    /// <summary>The file name without extension of the curves of <paramref name="source"/>'s runs.</summary>
+    public static string FileStemOf(string source) => source == AblationCatalog.TokenEfficiency.Id ? FewShotExperiment.Id : $"{FewShotExperiment.Id}-{source}";
+
+    private int TrainingShots => AblationCatalog.All.FirstOrDefault(e => e.Id == SourceExperiment)?.FewShotTrainingShots ?? 0;
 
     /// <summary>Mean ± standard deviation over seeds of overall accuracy, per variant and shot count.</summary>
     public MetricSummary At(string variant, int shots) => MetricSummary.Of(Points.Where(p => p.Variant == variant && p.Shots == shots).Select(p => p.Overall));
@@ -20,9 +29,11 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
     public string Markdown()
     {
         var shots = Points.Select(p => p.Shots).Distinct().Order().ToList();
-        var t = new StringBuilder("## Few-shot (paper Figure 6, left)\n\n");
+        var t = new StringBuilder(TrainingShots > 0
+            ? $"## Few-shot (paper Figure 6, left), models trained with {TrainingShots}-shot documents mixed in\n\n"
+            : "## Few-shot (paper Figure 6, left)\n\n");
         t.AppendLine("**Claim (paper).** MMFS helps in-context learning: with more shots the model with MMFS keeps its lead over the one without.").AppendLine();
-        t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"**Setup.** The `{SourceExperiment}` experiment's trained runs (every seed), {Questions} held-out questions per seed, k random shots from the training split before the query image (\"Question: … Short answer: …\"), official VQA accuracy (%), mean ± standard deviation over seeds. The models never saw few-shot prompts in training. Command: `{Command}`; finished {FinishedUtc:yyyy-MM-dd HH:mm} UTC.")).AppendLine();
+        t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"**Setup.** The `{SourceExperiment}` experiment's trained runs (every seed), {Questions} held-out questions per seed, k random shots from the training split before the query image (\"Question: … Short answer: …\"), official VQA accuracy (%), mean ± standard deviation over seeds. {(TrainingShots > 0 ? $"One training document in three was a {TrainingShots}-shot document (glyph-fewshot)." : "The models never saw few-shot prompts in training.")} Command: `{Command}`; finished {FinishedUtc:yyyy-MM-dd HH:mm} UTC.")).AppendLine();
         t.Append("| variant | ").Append(string.Join(" | ", shots.Select(k => $"{k}-shot"))).AppendLine(" |");
         t.Append("|---|").Append(string.Concat(shots.Select(_ => "---|"))).AppendLine();
         foreach (var variant in Points.Select(p => p.Variant).Distinct())
@@ -37,14 +48,15 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
         var shots = Points.Select(p => p.Shots).Distinct().Order().ToArray();
         return PlotlyChart.Combine(Points.Select(p => p.Variant).Distinct().Select(v =>
                 PlotlyChart.Line<int, double, string>(shots, shots.Select(k => At(v, k).Mean).ToArray(), Name: Labels.GetValueOrDefault(v, v), ShowMarkers: true)))
-            .WithTitles("Few-shot: accuracy against the number of shots", "shots", "accuracy (%)");
+            .WithTitles(TrainingShots > 0 ? $"Few-shot ({TrainingShots}-shot documents in training): accuracy against the number of shots"
+                : "Few-shot: accuracy against the number of shots", "shots", "accuracy (%)");
     }
 
     /// <summary>Writes the JSON and the Markdown atomically into <paramref name="folder"/>.</summary>
     public void Write(string folder)
     {
         Directory.CreateDirectory(folder);
-        foreach (var (name, text) in new[] { ("few-shot.json", JsonSerializer.Serialize(this, Json)), ("few-shot.md", Markdown()) })
+        foreach (var (name, text) in new[] { (FileStem + ".json", JsonSerializer.Serialize(this, Json)), (FileStem + ".md", Markdown()) })
             Runtime.AtomicFile.WriteAllText(Path.Combine(folder, name), text);
     }
 

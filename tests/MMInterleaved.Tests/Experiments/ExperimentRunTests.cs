@@ -40,21 +40,22 @@ public sealed class ExperimentRunTests
         var deformable = AblationCatalog.CrossAttentionKinds.Variant("deformable");
         var both = AblationCatalog.Complementary.Variant("both");
         // the shared baseline row: the same config under several names (the small preset has the 8 tokens of "mmfs-8"; tiny has 4)
-        Assert.Equal(AblationRun.Fingerprint(mmfs8, ExperimentSettings.Full, 0, false), AblationRun.Fingerprint(deformable, ExperimentSettings.Full, 0, false));
-        Assert.Equal(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(deformable, settings, 0, false));
+        Assert.Equal(AblationRun.Fingerprint(mmfs8, ExperimentSettings.Full, 0), AblationRun.Fingerprint(deformable, ExperimentSettings.Full, 0));
+        Assert.Equal(AblationRun.Fingerprint(both, settings, 0), AblationRun.Fingerprint(deformable, settings, 0));
         // the task is part of it, and naming the default task changes nothing
-        Assert.Equal(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(both, settings, 0, false, AblationExperiment.VqaTask));
-        Assert.NotEqual(AblationRun.Fingerprint(both, settings, 0, false), AblationRun.Fingerprint(both, settings, 0, false, AblationExperiment.CaptionTask));
+        Assert.Equal(AblationRun.Fingerprint(both, settings, 0), AblationRun.Fingerprint(both, settings, 0, new AblationTraining(AblationExperiment.VqaTask)));
+        Assert.NotEqual(AblationRun.Fingerprint(both, settings, 0), AblationRun.Fingerprint(both, settings, 0, new AblationTraining(AblationExperiment.CaptionTask)));
         // anything that changes the outcome changes the fingerprint
         foreach (var other in new[]
         {
-            AblationRun.Fingerprint(mmfs8, settings, 0, false),
-            AblationRun.Fingerprint(both, settings, 1, false),
-            AblationRun.Fingerprint(both, settings, 0, true),
-            AblationRun.Fingerprint(both, settings with { Steps = 7 }, 0, false),
-            AblationRun.Fingerprint(both, settings with { TestQuestions = 25 }, 0, false),
+            AblationRun.Fingerprint(mmfs8, settings, 0),
+            AblationRun.Fingerprint(both, settings, 1),
+            AblationRun.Fingerprint(both, settings, 0, new AblationTraining(MultiImage: true)),
+            AblationRun.Fingerprint(both, settings, 0, new AblationTraining(FewShotShots: 2)),
+            AblationRun.Fingerprint(both, settings with { Steps = 7 }, 0),
+            AblationRun.Fingerprint(both, settings with { TestQuestions = 25 }, 0),
         })
-            Assert.NotEqual(AblationRun.Fingerprint(deformable, settings, 0, false), other);
+            Assert.NotEqual(AblationRun.Fingerprint(deformable, settings, 0), other);
 
         // an earlier resampler-and-mmfs result whose numbers no training would give, so reuse is visible
         var earlierRun = new RunRecord("both", 0, 6, 1.5, 100, 1234,

@@ -115,6 +115,22 @@ public sealed class ExperimentSummaryTests
             [Run("mmfs-8", 0, 60, 50, 100, (10, 100, 60))], "test")));
     }
 
+    [Theory]
+    [InlineData("glyph-caption", 0)]   // token-efficiency-caption: a whole row-by-row detail caption
+    [InlineData("glyph-fewshot", 2)]   // in-context-training: two solved examples and the query
+    public void The_new_training_documents_fit_the_small_presets_window_uncut(string task, int shots)
+    {
+        var settings = ExperimentSettings.Full;
+        var options = new GridTaskOptions(0, DataSplit.Train) { CaptionStyle = GridCaptionStyle.Rows, Shots = Math.Max(shots, 2) };
+        var documents = GridTasks.Create(task, options).Take(60).ToList();
+        var tokenizer = MMInterleaved.Data.Text.WordTokenizer.FromCorpus(
+            documents.SelectMany(d => d.Segments.OfType<TextSegment>().Select(t => t.Text)), 512, keepMostFrequent: true);
+        var builder = new MMInterleaved.Data.Sequences.SequenceBuilder(tokenizer, AblationCatalog.FewTokens);
+        int window = AblationRun.WindowLength(settings, AblationCatalog.FewTokens, new AblationTraining(task == "glyph-caption" ? AblationExperiment.CaptionTask : AblationExperiment.VqaTask, FewShotShots: shots));
+        Assert.Equal(task == "glyph-caption" ? 97 : 115, window);   // the VQA window (88 + 1 + 8) is unchanged
+        Assert.All(documents.Select((d, i) => builder.Build(d, i).Length), length => Assert.InRange(length, 20, window));
+    }
+
     [Fact]
     public void A_mixed_source_follows_its_pattern_and_counts_each_source_separately()
     {
