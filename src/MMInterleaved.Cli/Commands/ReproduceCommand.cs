@@ -98,17 +98,17 @@ public static class ReproduceCommand
             var fewShotCurves = AblationCatalog.All.Select(e => Path.Combine(folder, FewShotResult.FileStemOf(e.Id) + ".json")).Where(File.Exists).Select(FewShotResult.Load).ToList();
             ExperimentReport.WriteSummary(all, folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null, fewShotCurves);
 
-            var table = new Table().Border(TableBorder.Rounded).AddColumn("experiment").AddColumn("variant")
-                .AddColumn(new TableColumn("≈ Caption").RightAligned())
-                .AddColumn(new TableColumn("≈ OK-VQA").RightAligned()).AddColumn(new TableColumn("≈ TextVQA").RightAligned()).AddColumn("verdict");
+            // one small table per experiment, only the columns it measured, so it stays readable in an 80-column terminal
+            (string Metric, string Header)[] columns = [(AblationMetrics.Caption, "≈ Caption"), (AblationMetrics.Attributes, "≈ OK-VQA"), (AblationMetrics.Reading, "≈ TextVQA"), (AblationMetrics.MultiImage, "earlier image")];
             foreach (var r in results)
+            {
+                var shown = columns.Where(c => r.Summary.Any(v => v.Metrics.ContainsKey(c.Metric))).ToList();
+                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{r.Id}: {r.Verdict}")).AddColumn("variant");
+                foreach (var c in shown) table.AddColumn(new TableColumn(c.Header).RightAligned());
                 foreach (var v in r.Summary)
-                    table.AddRow(Markup.Escape(r.Id), Markup.Escape(v.Label),
-                        Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Caption)?.ToString() ?? "–"),
-                        Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Attributes)?.ToString() ?? "–"),
-                        Markup.Escape(v.Metrics.GetValueOrDefault(AblationMetrics.Reading)?.ToString() ?? "–"),
-                        v == r.Summary[0] ? Markup.Escape(r.Verdict) : "");
-            AnsiConsole.Write(table);
+                    table.AddRow([Markup.Escape(v.Label), .. shown.Select(c => Markup.Escape(v.Metrics.GetValueOrDefault(c.Metric)?.ToString() ?? "–"))]);
+                AnsiConsole.Write(table);
+            }
             AnsiConsole.MarkupLine($"Results, charts and summary: [bold]{Markup.Escape(Path.GetFullPath(folder))}[/] (summary.html opens offline).");
             if (isQuick) AnsiConsole.MarkupLine("[grey]Quick mode checks the pipeline only; the committed full results are in results/.[/]");
             return 0;
