@@ -50,7 +50,7 @@ public static class ReproduceCommand
             foreach (var e in chosen)
             {
                 int total = e.Variants.Count * settings.Seeds.Count, done = 0;
-                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Title)}[/]: {total} runs of {settings.Steps} steps ({settings.Preset}{(isQuick ? ", quick" : "")}), {settings.Parallelism} at once");
+                AnsiConsole.MarkupLine($"[bold]{Markup.Escape(e.Title)}[/]: {total} runs of {e.SettingsFor(settings).Steps} steps ({settings.Preset}{(isQuick ? ", quick" : "")}), {settings.Parallelism} at once");
                 var earlier = parse.GetValue(fresh) ? [] : ExperimentResult.LoadFolder(folder).Concat(results).ToList();
                 var result = ExperimentRunner.Run(e, settings, commandLine, record =>
                 {

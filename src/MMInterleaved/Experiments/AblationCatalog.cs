@@ -131,6 +131,7 @@ public static class AblationCatalog
         [("multi-scale-single-image", "single-scale-single-image"), ("multi-scale-multi-image", "multi-scale-single-image")])
     {
         IncludesMultiImage = true,
+        StepScale = 1.5,
     };
 
     /// <summary>Table 17: resampler and MMFS are complementary.</summary>

@@ -20,7 +20,7 @@ public static class ExperimentRunner
     public static ExperimentResult Run(AblationExperiment experiment, ExperimentSettings settings, string command = "", Action<RunRecord>? progress = null,
         IEnumerable<ExperimentResult>? reusable = null)
     {
-        settings = settings.Validated();
+        settings = experiment.SettingsFor(settings).Validated();
         var jobs = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (Variant: v, Seed: seed))).ToList();
         var records = new ConcurrentBag<RunRecord>();
         var earlier = ReusableRuns(reusable ?? [], experiment.Id);

@@ -84,6 +84,20 @@ public sealed class ExperimentRunTests
     }
 
     [Fact]
+    public void Table_8_trains_longer_so_its_single_image_rows_match_the_other_experiments()
+    {
+        var full = ExperimentSettings.Full;
+        Assert.Equal(full.Steps, AblationCatalog.TokenEfficiency.SettingsFor(full).Steps);
+        var table8 = AblationCatalog.ScalesAndImages.SettingsFor(full);
+        Assert.Equal(3 * full.Steps / 2, table8.Steps);
+        // one row in three is a one-question multi-image document: 1.5× the steps gives the same rows about the latest image
+        Assert.Equal(full.Steps, table8.Steps * 2 / 3);
+        Assert.Equal(full with { Steps = table8.Steps }, table8);                       // nothing else changes
+        var variant = AblationCatalog.ScalesAndImages.Variants[2];
+        Assert.NotEqual(AblationRun.Fingerprint(variant, full, 0), AblationRun.Fingerprint(variant, table8, 0));
+    }
+
+    [Fact]
     public void With_resume_a_finished_run_of_the_same_fingerprint_is_kept_and_anything_else_trains_again()
     {
         using var folder = new TempFolder();
