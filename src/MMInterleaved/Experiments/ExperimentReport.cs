@@ -47,7 +47,7 @@ public static class ExperimentReport
                 ? "Ours: CIDEr-D and BLEU-4 as pycocoevalcap computes them (×100), one reference caption per image, "
                 : "Ours: official VQA accuracy (%), ") + "mean ± sample standard deviation over seeds, at equal steps unless noted. " +
             "Paper: MM-Interleaved Tables 6–8 and 17 (COCO CIDEr, OK-VQA and TextVQA accuracy), typed from the paper." +
-            (captions ? "" : " The caption column of Table 6a is measured by its own runs (`token-efficiency-caption`)")).AppendLine();
+            (captions ? "" : " The caption column of Table 6a is measured by its own runs (`token-efficiency-caption`).")).AppendLine();
         text.AppendLine($"**Verdict: {result.Verdict}.** {result.VerdictReason}").AppendLine();
         if (result.Verdicts.Count > 0)
         {
