@@ -23,7 +23,7 @@ public static class ReproduceCommand
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => 300 };
         var fresh = new Option<bool>("--no-reuse") { Description = "Train every run, even one identical to a run of another experiment in --out (by default such runs, like the shared baseline row, are reused)." };
         var resume = new Option<bool>("--resume") { Description = "Keep runs that already finished in artifacts/reproduce/runs with the same config, settings and seed (an interrupted experiment goes on where it stopped)." };
-        var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs." };
+        var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs (quick: artifacts/reproduce-quick/runs)." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
@@ -42,8 +42,9 @@ public static class ReproduceCommand
             if (parse.GetValue(parallel) is int p) settings = settings with { Parallelism = p };
             if (parse.GetValue(resume)) settings = settings with { Resume = true };
             string folder = parse.GetValue(output) ?? Path.Combine("artifacts", "reproduce");
-            // run folders (checkpoints) never go into a results folder meant for committing
-            settings = (settings with { OutFolder = folder, RunsFolder = Path.Combine("artifacts", "reproduce", "runs") }).Validated();
+            // run folders (checkpoints) never go into a results folder meant for committing, and quick runs keep their own:
+            // a quick run of seed 0 would otherwise replace the full run's checkpoint that few-shot evaluates
+            settings = (settings with { OutFolder = folder, RunsFolder = Path.Combine("artifacts", isQuick ? "reproduce-quick" : "reproduce", "runs") }).Validated();
             string commandLine = "mmi reproduce " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "reproduce").Skip(1));
 
             var results = new List<ExperimentResult>();

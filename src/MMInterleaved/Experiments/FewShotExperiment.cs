@@ -29,11 +29,18 @@ public static class FewShotExperiment
     public static FewShotResult Run(ExperimentResult source, string runsFolder, int questions, string command = "", Action<FewShotPoint>? progress = null)
     {
         var points = new List<FewShotPoint>();
+        var experiment = AblationCatalog.All.FirstOrDefault(e => e.Id == source.Id)
+            ?? throw new ArgumentException($"few-shot evaluates the runs of a catalog experiment; {source.Id} is not one ({string.Join(", ", AblationCatalog.All.Select(e => e.Id))}).");
         foreach (var run in source.Runs)
         {
-            string folder = Path.Combine(runsFolder, source.Id, $"{run.Variant}-seed{run.Seed}");
+            string folder = RunFolder(runsFolder, source.Id, run);
             string checkpoint = new CheckpointStore(folder).Latest
                 ?? throw new DirectoryNotFoundException($"no checkpoint of {run.Variant} seed {run.Seed} in {folder}; run `mmi reproduce {source.Id}` on this machine first.");
+            // the folder must still hold the run the results describe (not, say, a later run with other settings)
+            var variant = experiment.Variants.First(v => v.Name == run.Variant);
+            if (AblationRun.FinishedRecord(variant, run.Seed, source.Settings, folder, experiment.Training) is null)
+                throw new InvalidDataException($"{Path.Combine(folder, AblationRun.FinishedFile)} does not record the {run.Variant} seed {run.Seed} run of " +
+                    $"{source.Id}.json (missing, or another config, settings or seed trained there since); re-train it with `mmi reproduce {source.Id} --resume` and the same --out.");
             var model = ModelCheckpoint.Load(checkpoint);
             var tokenizer = WordTokenizer.Load(Path.Combine(checkpoint, "tokenizer.json"));
             var scene = new GlyphSceneOptions(ImageSize: model.Config.Vision.ImageSize);
@@ -53,5 +60,12 @@ public static class FewShotExperiment
         }
         var labels = source.Summary.ToDictionary(s => s.Variant, s => s.Label);
         return new FewShotResult(command, DateTime.UtcNow, source.Id, questions, labels, points);
+    }
+
+    // A run reused from another experiment lives in that experiment's folder (ReusedFrom is "experiment/variant").
+    private static string RunFolder(string runsFolder, string experimentId, RunRecord run)
+    {
+        var (owner, variant) = run.ReusedFrom?.Split('/') is [var e, var v] ? (e, v) : (experimentId, run.Variant);
+        return Path.Combine(runsFolder, owner, $"{variant}-seed{run.Seed}");
     }
 }

@@ -33,6 +33,16 @@ public sealed class ReproduceCommandTests
         Assert.Equal(2 * 3, curves.Points.Count);
         Assert.Equal([0, 2, 4], curves.Points.Where(p => p.Variant == "mmfs-8").Select(p => p.Shots));
         Assert.Contains("Few-shot", File.ReadAllText(folder.File("summary.md")));
+
+        // quick runs keep their own run folders, so the main job never replaces a full run's checkpoints
+        Assert.True(File.Exists(Path.Combine("artifacts", "reproduce-quick", "runs", "token-efficiency", "mmfs-8-seed0", AblationRun.FinishedFile)));
+        // another run trained in the same run folder since: few-shot refuses to score it as the one in token-efficiency.json
+        using var other = new TempFolder();
+        Assert.Equal(0, Mmi("reproduce", "token-efficiency", "--quick", "--seeds", "1", "--steps", "3", "--out", other.Path).Code);
+        var stale = Mmi("reproduce", "few-shot", "--quick", "--out", folder.Path);
+        Assert.Equal(2, stale.Code);
+        Assert.Contains(AblationRun.FinishedFile, stale.Error);
+        Assert.Contains("mmi reproduce token-efficiency --resume", stale.Error);
     }
 
     [Fact]
