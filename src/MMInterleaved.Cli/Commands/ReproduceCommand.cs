@@ -21,13 +21,14 @@ public static class ReproduceCommand
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => 10 };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => 300 };
+        var fewShotSource = new Option<string?>("--source") { Description = $"few-shot: evaluate only this experiment's runs ({AblationCatalog.TokenEfficiency.Id} or {AblationCatalog.InContextTraining.Id}; default: both, where their results exist in --out)." };
         var fresh = new Option<bool>("--no-reuse") { Description = "Train every run, even one identical to a run of another experiment in --out (by default such runs, like the shared baseline row, are reused)." };
         var resume = new Option<bool>("--resume") { Description = "Keep runs that already finished in artifacts/reproduce/runs with the same config, settings and seed (an interrupted experiment goes on where it stopped)." };
         var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs (quick: artifacts/reproduce-quick/runs)." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, repeats, questions, fresh, resume, output,
+            experiment, quick, seeds, steps, parallel, repeats, questions, fewShotSource, fresh, resume, output,
         };
         command.SetAction(parse =>
         {
@@ -69,8 +70,13 @@ public static class ReproduceCommand
             if (fewShot)
             {
                 // the token-efficiency runs (trained on single images) and, when trained, the in-context-training runs
-                var sources = new[] { AblationCatalog.TokenEfficiency.Id, AblationCatalog.InContextTraining.Id }
-                    .Select(source => Path.Combine(folder, source + ".json")).Where(File.Exists).ToList();
+                string[] known = [AblationCatalog.TokenEfficiency.Id, AblationCatalog.InContextTraining.Id];
+                string? only = parse.GetValue(fewShotSource);
+                if (only is not null && !known.Contains(only))
+                    throw new ArgumentException($"--source is {only}; few-shot evaluates the runs of {string.Join(" or ", known)}.");
+                if (only is not null && !File.Exists(Path.Combine(folder, only + ".json")))
+                    throw new FileNotFoundException($"--source {only}: {Path.Combine(folder, only + ".json")} is missing; run `mmi reproduce {only}` with the same --out first.");
+                var sources = (only is null ? known : [only]).Select(source => Path.Combine(folder, source + ".json")).Where(File.Exists).ToList();
                 if (sources.Count == 0)
                     throw new FileNotFoundException($"few-shot evaluates the token-efficiency runs: {Path.Combine(folder, AblationCatalog.TokenEfficiency.Id + ".json")} is missing; run `mmi reproduce token-efficiency` with the same --out first.");
                 int count = isQuick ? 8 : parse.GetValue(questions);

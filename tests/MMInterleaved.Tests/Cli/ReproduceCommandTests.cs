@@ -43,6 +43,11 @@ public sealed class ReproduceCommandTests
         Assert.Equal(2, stale.Code);
         Assert.Contains(AblationRun.FinishedFile, stale.Error);
         Assert.Contains("mmi reproduce token-efficiency --resume", stale.Error);
+        // --source picks one trained experiment; one without results in --out is named with what to run
+        var missing = Mmi("reproduce", "few-shot", "--quick", "--source", "in-context-training", "--out", folder.Path);
+        Assert.Equal(2, missing.Code);
+        Assert.Contains("mmi reproduce in-context-training", missing.Error);
+        Assert.Contains("--source", Mmi("reproduce", "few-shot", "--quick", "--source", "table-99", "--out", folder.Path).Error);
     }
 
     [Fact]
