@@ -87,6 +87,7 @@ public static class ReproduceCommand
                     var curves = FewShotExperiment.Run(source, settings.RunsFolder!, count, commandLine,
                         p => AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant($"  {p.Variant} seed {p.Seed}, {p.Shots}-shot: {p.Overall:F1} %"))));
                     curves.Write(folder);
+                    AnsiConsole.MarkupLine(Markup.Escape($"  Verdict: {curves.Verdict()}."));
                 }
             }
             if (efficiency)

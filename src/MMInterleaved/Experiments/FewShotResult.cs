@@ -25,6 +25,47 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
     /// <summary>Mean ± standard deviation over seeds of overall accuracy, per variant and shot count.</summary>
     public MetricSummary At(string variant, int shots) => MetricSummary.Of(Points.Where(p => p.Variant == variant && p.Shots == shots).Select(p => p.Overall));
 
+    /// <summary>
+    /// The paper's two few-shot findings tested on these curves (all questions), each as a <see cref="ComparisonVerdict"/>
+    /// (difference of seed means beyond two standard errors): the MMFS variant ahead of the variant without it at every
+    /// shot count, then the MMFS variant's accuracy at the most shots above its 0-shot accuracy. Empty without both variants.
+    /// </summary>
+    public IReadOnlyList<ComparisonVerdict> Verdicts()
+    {
+        var variants = Points.Select(p => p.Variant).Distinct().ToList();
+        string? mmfs = variants.FirstOrDefault(v => v.StartsWith("mmfs", StringComparison.Ordinal));
+        string? plain = variants.FirstOrDefault(v => v.StartsWith("no-mmfs", StringComparison.Ordinal));
+        if (mmfs is null || plain is null) return [];
+        ComparisonVerdict Compare(string better, int betterShots, string worse, int worseShots)
+        {
+            var (a, b) = (At(better, betterShots), At(worse, worseShots));
+            double difference = a.Mean - b.Mean, error = Math.Sqrt(a.Std * a.Std / a.N + b.Std * b.Std / b.N);
+            return new ComparisonVerdict($"{better}, {betterShots} shots", $"{worse}, {worseShots} shots", AblationMetrics.Overall,
+                difference, error, ComparisonVerdict.Judge(difference, error));
+        }
+        var shots = Points.Select(p => p.Shots).Distinct().Order().ToList();
+        var verdicts = shots.Select(k => Compare(mmfs, k, plain, k)).ToList();
+        if (shots.Count > 1) verdicts.Add(Compare(mmfs, shots[^1], mmfs, shots[0]));
+        return verdicts;
+    }
+
+    /// <summary>One line: whether MMFS leads at every shot count, and whether its accuracy rises with shots.</summary>
+    public string Verdict()
+    {
+        var verdicts = Verdicts();
+        if (verdicts.Count == 0) return "inconclusive: the curves need an MMFS variant and one without MMFS";
+        var shots = Points.Select(p => p.Shots).Distinct().Count();
+        var lead = verdicts.Take(shots).ToList();
+        string leads = lead.All(v => v.Verdict == "reproduced") ? "reproduced" : lead.Any(v => v.Verdict == "not reproduced") ? "not reproduced" : "inconclusive";
+        string text = $"MMFS ahead at every shot count: {leads}";
+        if (verdicts.Count > shots)
+        {
+            var rise = verdicts[^1];
+            text += string.Create(CultureInfo.InvariantCulture, $"; accuracy rising with shots ({rise.Better} vs {rise.Worse}: {rise.Difference:+0.0;-0.0;0.0} ± {rise.StandardError:F1} points): {rise.Verdict}");
+        }
+        return text;
+    }
+
     /// <summary>The table in Markdown.</summary>
     public string Markdown()
     {
@@ -39,6 +80,15 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
         foreach (var variant in Points.Select(p => p.Variant).Distinct())
             t.Append($"| {Labels.GetValueOrDefault(variant, variant)} | ").Append(string.Join(" | ", shots.Select(k => At(variant, k).ToString()))).AppendLine(" |");
         t.AppendLine();
+        t.AppendLine($"**Verdict.** {Verdict()}.").AppendLine();
+        var verdicts = Verdicts();
+        if (verdicts.Count > 0)
+        {
+            t.AppendLine("| paper finding | difference (points, all questions) | standard error | verdict |").AppendLine("|---|---|---|---|");
+            foreach (var v in verdicts)
+                t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {v.Better} > {v.Worse} | {v.Difference:+0.0;-0.0;0.0} | {v.StandardError:F1} | {v.Verdict} |"));
+            t.AppendLine();
+        }
         return t.ToString();
     }
 
