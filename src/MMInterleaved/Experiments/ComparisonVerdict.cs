@@ -7,6 +7,14 @@ namespace MMInterleaved.Experiments;
 /// </summary>
 public sealed record ComparisonVerdict(string Better, string Worse, string Metric, double Difference, double StandardError, string Verdict)
 {
+    /// <summary>"<paramref name="better"/> beats <paramref name="worse"/>" on <paramref name="metric"/>, from their seed summaries.</summary>
+    public static ComparisonVerdict Of(string better, string worse, string metric, MetricSummary a, MetricSummary b)
+    {
+        double difference = a.Mean - b.Mean;
+        double se = Math.Sqrt(a.Std * a.Std / a.N + b.Std * b.Std / b.N);
+        return new ComparisonVerdict(better, worse, metric, difference, se, Judge(difference, se));
+    }
+
     /// <summary>The verdict for a difference and its standard error.</summary>
     public static string Judge(double difference, double standardError) =>
         !double.IsFinite(difference) || !double.IsFinite(standardError) ? "inconclusive"   // one seed: no spread, no verdict

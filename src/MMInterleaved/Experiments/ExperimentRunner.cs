@@ -92,12 +92,7 @@ public static class ExperimentRunner
             var b = summary.FirstOrDefault(s => s.Variant == worse);
             if (a is null || b is null) continue;
             foreach (var metric in new[] { AblationMetrics.Caption, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage }.Where(metricNames.Contains))
-            {
-                var (ma, mb) = (a.Metrics[metric], b.Metrics[metric]);
-                double difference = ma.Mean - mb.Mean;
-                double se = Math.Sqrt(ma.Std * ma.Std / ma.N + mb.Std * mb.Std / mb.N);
-                verdicts.Add(new ComparisonVerdict(better, worse, metric, difference, se, ComparisonVerdict.Judge(difference, se)));
-            }
+                verdicts.Add(ComparisonVerdict.Of(better, worse, metric, a.Metrics[metric], b.Metrics[metric]));
         }
         var (verdict, reason) = Overall(verdicts, settings);
         return new ExperimentResult(experiment.Id, experiment.Title, experiment.Claim, command, DateTime.UtcNow,

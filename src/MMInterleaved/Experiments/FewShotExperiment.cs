@@ -37,7 +37,8 @@ public static class FewShotExperiment
             string checkpoint = new CheckpointStore(folder).Latest
                 ?? throw new DirectoryNotFoundException($"no checkpoint of {run.Variant} seed {run.Seed} in {folder}; run `mmi reproduce {source.Id}` on this machine first.");
             // the folder must still hold the run the results describe (not, say, a later run with other settings)
-            var variant = experiment.Variants.First(v => v.Name == run.Variant);
+            var variant = experiment.Variants.FirstOrDefault(v => v.Name == run.Variant)
+                ?? throw new InvalidDataException($"{source.Id}.json names variant {run.Variant}, which {source.Id} does not have ({string.Join(", ", experiment.Variants.Select(v => v.Name))}).");
             if (AblationRun.FinishedRecord(variant, run.Seed, source.Settings, folder, experiment.Training) is null)
                 throw new InvalidDataException($"{Path.Combine(folder, AblationRun.FinishedFile)} does not record the {run.Variant} seed {run.Seed} run of " +
                     $"{source.Id}.json (missing, or another config, settings or seed trained there since); re-train it with `mmi reproduce {source.Id} --resume` and the same --out.");

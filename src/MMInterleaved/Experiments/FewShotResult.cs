@@ -36,13 +36,8 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
         string? mmfs = variants.FirstOrDefault(v => v.StartsWith("mmfs", StringComparison.Ordinal));
         string? plain = variants.FirstOrDefault(v => v.StartsWith("no-mmfs", StringComparison.Ordinal));
         if (mmfs is null || plain is null) return [];
-        ComparisonVerdict Compare(string better, int betterShots, string worse, int worseShots)
-        {
-            var (a, b) = (At(better, betterShots), At(worse, worseShots));
-            double difference = a.Mean - b.Mean, error = Math.Sqrt(a.Std * a.Std / a.N + b.Std * b.Std / b.N);
-            return new ComparisonVerdict($"{better}, {betterShots} shots", $"{worse}, {worseShots} shots", AblationMetrics.Overall,
-                difference, error, ComparisonVerdict.Judge(difference, error));
-        }
+        ComparisonVerdict Compare(string better, int betterShots, string worse, int worseShots) => ComparisonVerdict.Of(
+            $"{better}, {betterShots} shots", $"{worse}, {worseShots} shots", AblationMetrics.Overall, At(better, betterShots), At(worse, worseShots));
         var shots = Points.Select(p => p.Shots).Distinct().Order().ToList();
         var verdicts = shots.Select(k => Compare(mmfs, k, plain, k)).ToList();
         if (shots.Count > 1) verdicts.Add(Compare(mmfs, shots[^1], mmfs, shots[0]));
