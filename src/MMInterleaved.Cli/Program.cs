@@ -9,7 +9,7 @@ public static class Program
     /// <summary>Builds the command tree (also used by tests).</summary>
     public static RootCommand BuildRoot()
     {
-        var root = new RootCommand("mmi: the MMInterleaved workbench (MM-Interleaved with MMFS on TorchSharp).");
+        var root = new RootCommand($"mmi: the MMInterleaved workbench (MM-Interleaved with MMFS on TorchSharp). Errors in the input print one line; {VerboseFlag} adds the stack trace.");
         root.Subcommands.Add(InfoCommand.Build());
         root.Subcommands.Add(BenchCommand.Build());
         root.Subcommands.Add(TrainCommand.Build());
@@ -21,17 +21,23 @@ public static class Program
         return root;
     }
 
+    /// <summary>Prints the stack trace of a bad-input error too (otherwise one line).</summary>
+    public const string VerboseFlag = "--verbose";
+
     /// <summary>Runs the command line and returns the exit code: 0 success, 1 usage error, 2 bad input.</summary>
     public static int Main(string[] args)
     {
+        bool verbose = args.Contains(VerboseFlag);
         try
         {
-            return BuildRoot().Parse(args).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            return BuildRoot().Parse(args.Where(a => a != VerboseFlag).ToArray()).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or FormatException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or FormatException
+                                      or System.Text.Json.JsonException or NotSupportedException or UnauthorizedAccessException)
         {
-            // Bad input: one clear line that says what is wrong, no stack trace.
+            // Bad input: one clear line that says what is wrong, no stack trace (unless --verbose).
             Console.Error.WriteLine($"mmi: {e.Message}");
+            if (verbose) Console.Error.WriteLine(e);
             return 2;
         }
     }

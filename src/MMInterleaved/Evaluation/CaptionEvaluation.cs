@@ -5,8 +5,11 @@ namespace MMInterleaved.Evaluation;
 /// <summary>A caption evaluation: generated captions, their references, the toolkit's scores and the few-shot setting.
 /// <see cref="Write"/> saves them in the COCO formats, so `mmi score captions` re-scores them.</summary>
 public sealed record CaptionEvaluation(IReadOnlyList<CaptionPrediction> Predictions, IReadOnlyDictionary<long, IReadOnlyList<string>> References,
-    IReadOnlyDictionary<string, double> Scores, FewShotOptions FewShot)
+    IReadOnlyDictionary<string, double> Scores, FewShotOptions FewShot) : ITaskEvaluation
 {
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> Metrics => Scores;
+
     /// <summary>Writes <c>caption_references.json</c> (COCO caption annotations), <c>caption_predictions.json</c> (COCO
     /// results) and <c>caption_scores.json</c> into <paramref name="folder"/>.</summary>
     public void Write(string folder)

@@ -4,8 +4,11 @@ namespace MMInterleaved.Evaluation;
 
 /// <summary>A grounding evaluation: each query's generated text and the accuracy at IoU ≥ 0.5 (outputs without a valid
 /// box counted separately and as misses).</summary>
-public sealed record GroundingEvaluation(IReadOnlyList<GroundingSample> Samples, GroundingResult Result, FewShotOptions FewShot)
+public sealed record GroundingEvaluation(IReadOnlyList<GroundingSample> Samples, GroundingResult Result, FewShotOptions FewShot) : ITaskEvaluation
 {
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> Metrics => new Dictionary<string, double> { ["accuracy"] = 100 * Result.Accuracy, ["malformed"] = Result.Malformed };
+
     /// <summary>Writes <c>grounding_predictions.json</c> and <c>grounding_scores.json</c> into <paramref name="folder"/>.</summary>
     public void Write(string folder)
     {

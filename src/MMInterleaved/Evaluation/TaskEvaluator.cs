@@ -1,9 +1,7 @@
 using System.Text.Json;
 using MMInterleaved.Data;
-using MMInterleaved.Data.Sequences;
-using MMInterleaved.Data.Text;
 using MMInterleaved.Language;
-using MMInterleaved.Model;
+using MMInterleaved.Pipeline;
 using MMInterleaved.Vision;
 using static TorchSharp.torch;
 
@@ -14,23 +12,39 @@ namespace MMInterleaved.Evaluation;
 /// for [image, "Question: q Short answer:", " a"] documents, BLEU/CIDEr-D (<see cref="CaptionScorer"/>) for [image,
 /// caption] documents. Zero-shot or few-shot: k solved examples from a shot pool, chosen at random (seeded per query)
 /// or by retrieval, placed before the query image (reference-spec §9). Generation is greedy and batched (left padding).
+/// The one evaluation path: training-time evaluation, `mmi eval`, the notebooks and the ablations all score through it.
 /// </summary>
 public sealed class TaskEvaluator
 {
-    private readonly MMInterleavedModel model;
-    private readonly ITextTokenizer tokenizer;
-    private readonly SequenceBuilder builder;
-    private readonly BatchCollator collator;
+    private readonly MMInterleavedPipeline pipeline;
 
-    /// <summary>Evaluates <paramref name="model"/>, whose vocabulary is <paramref name="tokenizer"/>'s.</summary>
-    public TaskEvaluator(MMInterleavedModel model, ITextTokenizer tokenizer, int batchSize = 16)
+    /// <summary>Evaluates <paramref name="pipeline"/>'s model.</summary>
+    public TaskEvaluator(MMInterleavedPipeline pipeline, int batchSize = 16)
     {
-        this.model = model;
-        this.tokenizer = tokenizer;
+        this.pipeline = pipeline;
         BatchSize = batchSize > 0 ? batchSize : throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "must be positive");
-        builder = new SequenceBuilder(tokenizer, model.Config.NumImageTokens);
-        collator = new BatchCollator(model.Config.Tokens, model.Config.Vision.ImageSize, leftPad: true);
     }
+
+    /// <summary>What the metadata of <paramref name="queries"/> can be scored with: <c>captions</c> → caption metrics,
+    /// <c>box</c> → grounding, <c>answers</c> or <c>answer</c> → VQA accuracy; null when they carry none of these.</summary>
+    public static string? MetricOf(IReadOnlyList<InterleavedDocument> queries) =>
+        queries.Count == 0 ? null
+        : queries[0].Meta("captions") is not null ? "captions"
+        : queries[0].Meta("box") is not null ? "grounding"
+        : queries[0].Meta("answers") is not null || queries[0].Meta("answer") is not null ? "vqa"
+        : null;
+
+    /// <summary>Scores <paramref name="queries"/> with the metric their metadata calls for (<see cref="MetricOf"/>); throws
+    /// naming the keys it looked for when there is none.</summary>
+    public ITaskEvaluation Evaluate(IReadOnlyList<InterleavedDocument> queries, IDocumentSource? shotPool = null, FewShotOptions? fewShot = null, bool extractAnswer = false) =>
+        MetricOf(queries) switch
+        {
+            "captions" => EvaluateCaptions(queries, shotPool, fewShot),
+            "grounding" => EvaluateGrounding(queries, shotPool, fewShot),
+            "vqa" => EvaluateVqa(queries, shotPool, fewShot, extractAnswer),
+            _ => throw new ArgumentException(queries.Count == 0 ? "no held-out documents to score."
+                : $"held-out document {queries[0].Id} has no 'answers', 'answer', 'captions' or 'box' metadata: nothing to score it with."),
+        };
 
     /// <summary>Prompts generated per batch.</summary>
     public int BatchSize { get; }
@@ -127,28 +141,19 @@ public sealed class TaskEvaluator
     /// <summary>Unit-length image features: the frozen encoder's last hidden state averaged over its tokens.</summary>
     public Tensor ImageFeatures(IReadOnlyList<InterleavedDocument> documents)
     {
-        bool training = model.training;
-        model.eval();
-        try
+        return pipeline.InEvalMode(() =>
         {
-            using var noGrad = no_grad();
             var parts = new List<Tensor>();
             foreach (var chunk in documents.Chunk(64))
             {
                 using var scope = NewDisposeScope();
-                var images = stack(chunk.Select(FirstImage).ToArray()).to(Device);
-                var hidden = model.VisualTokenizer.Encoder.forward(VisualTokenizer.Normalize(images)).LastHiddenState;
+                var images = stack(chunk.Select(FirstImage).ToArray()).to(pipeline.Device);
+                var hidden = pipeline.Model.VisualTokenizer.Encoder.forward(VisualTokenizer.Normalize(images)).LastHiddenState;
                 parts.Add(nn.functional.normalize(hidden.mean([1]), dim: 1).MoveToOuterDisposeScope());
             }
             return cat(parts.ToArray());
-        }
-        finally
-        {
-            model.train(training);
-        }
+        });
     }
-
-    private Device Device => model.parameters().First().device;
 
     private static Tensor FirstImage(InterleavedDocument document) =>
         document.Segments.OfType<ImageSegment>().FirstOrDefault()?.Load()
@@ -163,32 +168,24 @@ public sealed class TaskEvaluator
             pool = shotPool.Take(fewShot.PoolSize).ToList();
             if (pool.Count < fewShot.Shots) throw new ArgumentException($"the shot pool {shotPool.Name} holds {pool.Count} documents; {fewShot.Shots} shots need more.");
         }
+        int limit = pipeline.Config.CrossAttention.MaxImagesPerSequence;
         int mostImages = queries.Max(q => q.Segments.OfType<ImageSegment>().Count()) + fewShot.Shots;
-        if (mostImages >= model.Config.CrossAttention.MaxImagesPerSequence)
-            throw new ArgumentException($"{fewShot.Shots} shots and the query make {mostImages} images in a prompt; the model's CrossAttention.MaxImagesPerSequence " +
-                $"({model.Config.CrossAttention.MaxImagesPerSequence}) allows at most {model.Config.CrossAttention.MaxImagesPerSequence - 1}.");
+        if (mostImages >= limit)
+            throw new ArgumentException($"{fewShot.Shots} shots and the query make {mostImages} images in a prompt; the model's cross_attention.max_images_per_sequence " +
+                $"({limit}) allows at most {limit - 1}.");
         var shots = ChooseShots(queries, pool, fewShot);
-        bool training = model.training;
-        model.eval();
-        try
+        var outputs = new List<string>(queries.Count);
+        var processor = pipeline.Processor;
+        for (int start = 0; start < queries.Count; start += BatchSize)
         {
-            var outputs = new List<string>(queries.Count);
-            for (int start = 0; start < queries.Count; start += BatchSize)
-            {
-                using var scope = NewDisposeScope();
-                var prompts = Enumerable.Range(start, Math.Min(BatchSize, queries.Count - start))
-                    .Select(i => builder.BuildPrompt(WithShots(queries[i], shots[i].Select(j => pool[j])), dropTrailingTargetText: true)).ToList();
-                var batch = collator.Collate(prompts).To(Device);
-                var result = model.GenerateTexts(batch, new GenerationOptions { MaxNewTokens = maxNewTokens });
-                outputs.AddRange(result.Tokens.Select(t => tokenizer.Decode(t)));
-                Progress?.Invoke(outputs.Count, queries.Count);
-            }
-            return outputs;
+            using var scope = NewDisposeScope();
+            var prompts = Enumerable.Range(start, Math.Min(BatchSize, queries.Count - start))
+                .Select(i => processor.Prompt(WithShots(queries[i], shots[i].Select(j => pool[j])), dropTrailingTargetText: true)).ToList();
+            var generated = pipeline.GenerateIds(processor.Prompts(prompts), new GenerationOptions { MaxNewTokens = maxNewTokens });
+            outputs.AddRange(generated.Select(t => processor.Decode(t)));
+            Progress?.Invoke(outputs.Count, queries.Count);
         }
-        finally
-        {
-            model.train(training);
-        }
+        return outputs;
     }
 
     /// <summary>The shots' segments (all text as prompt, no targets) followed by the query's.</summary>

@@ -5,8 +5,15 @@ namespace MMInterleaved.Evaluation;
 
 /// <summary>A VQA evaluation: the predictions, the annotations they were scored against, the official scores and the
 /// few-shot setting. <see cref="Write"/> saves them in the official file formats, so `mmi score vqa` re-scores them.</summary>
-public sealed record VqaEvaluation(IReadOnlyList<VqaPrediction> Predictions, IReadOnlyList<VqaAnnotation> Annotations, VqaResult Result, FewShotOptions FewShot)
+public sealed record VqaEvaluation(IReadOnlyList<VqaPrediction> Predictions, IReadOnlyList<VqaAnnotation> Annotations, VqaResult Result, FewShotOptions FewShot) : ITaskEvaluation
 {
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> Metrics =>
+        new[] { ("overall", Result.Overall) }
+            .Concat(Result.PerQuestionType.Select(kv => ("question_type/" + kv.Key, kv.Value)))
+            .Concat(Result.PerAnswerType.Select(kv => ("answer_type/" + kv.Key, kv.Value)))
+            .ToDictionary(x => x.Item1, x => x.Item2);
+
     /// <summary>Writes <c>vqa_questions.json</c>, <c>vqa_annotations.json</c> (VQA v2 formats), <c>vqa_predictions.json</c>
     /// (the results format, plus the raw generation) and <c>vqa_scores.json</c> into <paramref name="folder"/>.</summary>
     public void Write(string folder)

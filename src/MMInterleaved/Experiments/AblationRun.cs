@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MMInterleaved.Data;
 using MMInterleaved.Data.Glyphs;
@@ -42,28 +45,28 @@ public static class AblationRun
         // one test set per seed (its own scenes), the same for every variant
         var eval = GridTasks.Create(task, Options(DataSplit.Validation));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-        var options = new TaskRunOptions
+        var args = new TrainingArgs
         {
-            Model = settings.Preset, Task = task, OutFolder = folder, Seed = seed, BatchSize = settings.BatchSize,
+            Model = settings.Preset, Task = train.Name, Seed = seed, BatchSize = settings.BatchSize, QuestionsPerImage = settings.QuestionsPerImage,
             MaxLength = WindowLength(settings, config.NumImageTokens, training), EvalExamples = settings.CurveQuestions,
-            Training = new TrainingConfig
+            Optimization = new TrainingConfig
             {
                 Steps = settings.Steps, LearningRate = settings.LearningRate, WarmupSteps = settings.WarmupSteps,
                 EvalEvery = settings.CurveEvery, CheckpointEvery = 0, KeepCheckpoints = 1, LogEvery = settings.Quick ? 1 : 25,
             },
         };
-        var run = new TaskRun(options, config, train, eval);
-        var evaluator = new TaskEvaluator(run.Model, run.Tokenizer);
+        var run = TrainingRun.Create(folder, args, config, train, eval);
+        var evaluator = run.Evaluator;
         if (captions)
         {
-            // the learning curve of a caption run is CIDEr on a few held-out images (TaskRun's own curve needs answers)
+            // the learning curve of a caption run is CIDEr on a few held-out images
             var curveImages = eval.Take(settings.CurveCaptions).ToList();
-            run.Trainer.Evaluate = _ => new Dictionary<string, double> { ["accuracy"] = ScoreCaptions(evaluator, curveImages)[AblationMetrics.Caption] / 100 };
+            run.Trainer.Evaluate = _ => new Dictionary<string, double> { [CurveMetric] = ScoreCaptions(evaluator, curveImages)[AblationMetrics.Caption] };
         }
         var curve = new List<CurvePoint>();
         var wall = Stopwatch.StartNew();
         run.Trainer.Evaluated += (step, metrics) =>
-            curve.Add(new CurvePoint(step, wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds, 100 * metrics["accuracy"]));
+            curve.Add(new CurvePoint(step, wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds, metrics[CurveMetric]));
         var result = run.Run();
         double trainSeconds = wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds;
 
@@ -82,6 +85,10 @@ public static class AblationRun
             JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, training), record), FinishedJson));
         return record;
     }
+
+    /// <summary>The training-time score a learning curve follows: official VQA accuracy in percent (the evaluator's
+    /// <c>overall</c>); a caption run's curve puts CIDEr-D ×100 under the same name.</summary>
+    public const string CurveMetric = "overall";
 
     /// <summary>Tokens per packed training row: the text budget plus &lt;|beginofimage|&gt; and the visual tokens of every image
     /// of a training document (one; 1 + shots with few-shot documents mixed in), so that more visual tokens or more
@@ -122,22 +129,24 @@ public static class AblationRun
     private static readonly JsonSerializerOptions FinishedJson = new() { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
     /// <summary>
-    /// What decides a run's outcome: the variant's model config, every training and evaluation setting, the seed and the
-    /// training mix. Two runs with equal fingerprints train and score the same (runs are deterministic per seed), so one
-    /// may stand for the other. Output folders and the machine are not part of it.
+    /// What decides a run's outcome, as a SHA-256 of its canonical JSON: the variant's model config, the settings, the seed
+    /// and the training mix. Every field of those records takes part, so a new setting can never be left out; only what
+    /// cannot change the outcome is blanked: where results and runs go, whether to resume, the other seeds, and how many
+    /// runs share the machine (a run in parallel equals the same run alone, tested). Two runs with equal fingerprints train
+    /// and score the same (runs are deterministic per seed and thread count), so one may stand for the other.
     /// </summary>
     public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, AblationTraining? training = null)
     {
-        training ??= AblationTraining.Default;
-        bool multiImage = training.MultiImage;
         var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
-        var s = settings;
-        string fingerprint = string.Join("\n", config.ToJson(), FormattableString.Invariant(
-            $"{s.Quick}|{s.Preset}|{s.Steps}|{s.LearningRate:R}|{s.WarmupSteps}|{s.BatchSize}|{s.MaxTextLength}|{s.QuestionsPerImage}|{s.TestQuestions}|{s.CurveEvery}|{s.CurveQuestions}|{s.Parallelism}|{seed}|{multiImage}"));
-        // only non-default training adds to it, so the VQA runs keep the fingerprints they had before these options existed
-        if (training.Task != AblationExperiment.VqaTask) fingerprint += FormattableString.Invariant($"\n{training.Task}|{s.TestCaptions}|{s.CurveCaptions}");
-        if (training.FewShotShots > 0) fingerprint += FormattableString.Invariant($"\nfewshot|{training.FewShotShots}");
-        return fingerprint;
+        var outcome = settings with { OutFolder = "", RunsFolder = null, Resume = false, Seeds = [], Parallelism = 1 };
+        var canonical = new JsonObject
+        {
+            ["model"] = JsonNode.Parse(config.ToJson()),
+            ["settings"] = JsonSerializer.SerializeToNode(outcome, FinishedJson),
+            ["seed"] = seed,
+            ["training"] = JsonSerializer.SerializeToNode(training ?? AblationTraining.Default, FinishedJson),
+        };
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
     }
 
     /// <summary>The paper's columns from one VQA evaluation: per-question accuracies averaged over the question types of

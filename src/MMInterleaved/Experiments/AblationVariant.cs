@@ -16,13 +16,9 @@ public sealed record AblationVariant(string Name, string Label, Func<ModelConfig
     public static ModelConfig WithTokens(ModelConfig config, int tokens) =>
         config with { NumImageTokens = tokens, Resampler = config.Resampler with { NumQueries = tokens } };
 
-    /// <summary>The config at <paramref name="imageSize"/> pixels per side (the ViT grid and the feature maps follow), with the
-    /// small preset's encoder pre-trained at that size when the config starts from a pre-trained encoder.</summary>
-    public static ModelConfig AtResolution(ModelConfig config, int imageSize) => config with
-    {
-        Vision = config.Vision with { ImageSize = imageSize },
-        PretrainedEncoderPath = config.PretrainedEncoderPath is null ? null : ModelPresets.SmallEncoderPathAt(imageSize),
-    };
+    /// <summary>The config at <paramref name="imageSize"/> pixels per side (the ViT grid and the feature maps follow); a
+    /// small-preset run then starts from the encoder pre-trained at that size (<see cref="ModelPresets.PretrainedEncoderFor"/>).</summary>
+    public static ModelConfig AtResolution(ModelConfig config, int imageSize) => config with { Vision = config.Vision with { ImageSize = imageSize } };
 
     /// <summary>The config with MMFS in the decoder switched on or off.</summary>
     public static ModelConfig WithMmfs(ModelConfig config, bool enabled) =>

@@ -1,9 +1,12 @@
+using MMInterleaved.Training;
+
 namespace MMInterleaved.Experiments;
 
 /// <summary>
 /// How an ablation experiment runs: model preset, training length, seeds, evaluation sizes and parallelism. <see cref="Full"/>
 /// is the committed-results setting (small preset, ≥3 seeds, ≥2000 test questions); <see cref="QuickSettings"/> is the
-/// seconds-scale smoke run that the tests and `mmi reproduce --quick` use (tiny preset: its numbers mean nothing).
+/// seconds-scale smoke run that the tests and `mmi reproduce --quick` use (tiny preset: its numbers mean nothing). The
+/// training defaults are `mmi train`'s (<see cref="TrainingArgs.Default"/>), so the ablations run the recipe of the README.
 /// </summary>
 public sealed record ExperimentSettings
 {
@@ -12,19 +15,19 @@ public sealed record ExperimentSettings
     /// <summary>Model preset every variant starts from.</summary>
     public string Preset { get; init; } = "small";
     /// <summary>Optimizer steps per run.</summary>
-    public int Steps { get; init; } = 2000;
+    public int Steps { get; init; } = TrainingArgs.Default.Optimization.Steps;
     /// <summary>Peak learning rate.</summary>
-    public double LearningRate { get; init; } = 1e-3;
+    public double LearningRate { get; init; } = TrainingArgs.Default.Optimization.LearningRate;
     /// <summary>Warm-up steps.</summary>
-    public int WarmupSteps { get; init; } = 100;
+    public int WarmupSteps { get; init; } = TrainingArgs.Default.Optimization.WarmupSteps;
     /// <summary>Seeds (data and initialisation) of every variant.</summary>
     public IReadOnlyList<long> Seeds { get; init; } = [0, 1, 2];
     /// <summary>Packed sequences per step.</summary>
-    public int BatchSize { get; init; } = 16;
+    public int BatchSize { get; init; } = TrainingArgs.Default.BatchSize;
     /// <summary>Tokens per packed sequence before visual tokens beyond the preset's are added (see <see cref="AblationRun"/>).</summary>
-    public int MaxTextLength { get; init; } = 88;
+    public int MaxTextLength { get; init; } = TrainingArgs.Default.TextLength;
     /// <summary>Training questions per image.</summary>
-    public int QuestionsPerImage { get; init; } = 4;
+    public int QuestionsPerImage { get; init; } = TrainingArgs.Default.QuestionsPerImage;
     /// <summary>Held-out questions of the final evaluation.</summary>
     public int TestQuestions { get; init; } = 2000;
     /// <summary>Held-out images of the final caption evaluation (caption experiments).</summary>

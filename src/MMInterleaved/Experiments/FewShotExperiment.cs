@@ -4,6 +4,7 @@ using MMInterleaved.Data.Tasks;
 using MMInterleaved.Data.Text;
 using MMInterleaved.Evaluation;
 using MMInterleaved.Model;
+using MMInterleaved.Pipeline;
 using MMInterleaved.Training;
 
 namespace MMInterleaved.Experiments;
@@ -42,12 +43,12 @@ public static class FewShotExperiment
             if (AblationRun.FinishedRecord(variant, run.Seed, source.Settings, folder, experiment.Training) is null)
                 throw new InvalidDataException($"{Path.Combine(folder, AblationRun.FinishedFile)} does not record the {run.Variant} seed {run.Seed} run of " +
                     $"{source.Id}.json (missing, or another config, settings or seed trained there since); re-train it with `mmi reproduce {source.Id} --resume` and the same --out.");
-            var model = ModelCheckpoint.Load(checkpoint);
-            var tokenizer = WordTokenizer.Load(Path.Combine(checkpoint, "tokenizer.json"));
+            var pipeline = MMInterleavedPipeline.FromPretrained(checkpoint);
+            var model = pipeline.Model;
             var scene = new GlyphSceneOptions(ImageSize: model.Config.Vision.ImageSize);
             var queries = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Validation, scene)).Take(questions).ToList();
             var pool = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Train, scene));
-            var evaluator = new TaskEvaluator(model, tokenizer);
+            var evaluator = new TaskEvaluator(pipeline);
             // k shots and the query are k + 1 images; MMFS's relative image index must stay below MaxImagesPerSequence
             foreach (int shots in ShotCounts.Where(k => k + 1 < model.Config.CrossAttention.MaxImagesPerSequence))
             {

@@ -51,6 +51,14 @@ public sealed class LlamaMmfsAttention : nn.Module
     /// <summary>The current gate value tanh(g) (logged during training: either sign means open).</summary>
     public double GateValue => Math.Tanh(gate.detach().cpu().to(float64).item<double>());
 
+    /// <summary>Token positions whose MMFS sampling points the following forward passes record in <see cref="LastSamples"/>
+    /// (null: none, the plain forward). Only deformable blocks record.</summary>
+    public long[]? InspectPositions { get; set; }
+
+    /// <summary>What the last forward pass with <see cref="InspectPositions"/> recorded (its tensors belong to the caller's
+    /// dispose scope).</summary>
+    public MmfsSamples? LastSamples { get; private set; }
+
     /// <summary>Adds the gated cross-attention output to <paramref name="hidden"/> [B,L,D].</summary>
     public Tensor forward(Tensor hidden, VisualMemory memory)
     {
@@ -60,7 +68,15 @@ public sealed class LlamaMmfsAttention : nn.Module
         if (attn is MultiModalFeatureSynchronizer mmfs)
         {
             var reference = full(1, hidden.shape[1], 1, 2, 0.5, dtype: hidden.dtype, device: hidden.device);
-            output = mmfs.forward(query, reference, features, memory.SpatialShapes, memory.LevelStartIndex, memory.Mask);
+            if (InspectPositions is long[] positions)
+            {
+                LastSamples = mmfs.Inspect(query, reference, features, memory.SpatialShapes, memory.LevelStartIndex, memory.Mask, positions);
+                output = LastSamples.Output;
+            }
+            else
+            {
+                output = mmfs.forward(query, reference, features, memory.SpatialShapes, memory.LevelStartIndex, memory.Mask);
+            }
         }
         else
         {

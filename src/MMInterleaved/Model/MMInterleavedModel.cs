@@ -26,7 +26,9 @@ public sealed class MMInterleavedModel : nn.Module
     /// <summary>The configuration.</summary>
     public ModelConfig Config { get; }
 
-    /// <summary>Builds the model (on the default device); applies freezing and loads a pre-trained encoder when configured.</summary>
+    /// <summary>Builds the model from its architecture (on the default device, initialised from libtorch's global generator)
+    /// and applies the configured freezing. Weights come later: <see cref="Pipeline.MMInterleavedPipeline.FromPretrained"/>,
+    /// or <see cref="LoadPretrainedEncoder"/> before training.</summary>
     public MMInterleavedModel(ModelConfig config, string name = "MMInterleaved") : base(name)
     {
         Config = config.Validated();
@@ -40,11 +42,22 @@ public sealed class MMInterleavedModel : nn.Module
         mmDecoder = new LlamaDecoder(config.Decoder, i => cross.HasLayer(i) ? new LlamaMmfsAttention(config.Decoder, cross, valueDim, sides, baseSide) : null);
         textDecoder = new TextDecoder(config.Decoder.HiddenSize, config.Decoder.VocabSize, config.TextHead, config.Decoder.InitializerRange);
         RegisterComponents();
-        if (config.PretrainedEncoderPath is string encoderPath)
-            visualTokenizer.Encoder.LoadFromSafetensors(Runtime.RepositoryFiles.Find(encoderPath) ?? throw new FileNotFoundException(
-                $"pre-trained vision encoder not found: {encoderPath} (looked from the current folder and its parents). Create it with " +
-                $"`mmi pretrain-encoder --preset small --image-size {config.Vision.ImageSize} --out {encoderPath}`, or set PretrainedEncoderPath to null to train the encoder from scratch.", encoderPath));
         ApplyFreezing();
+    }
+
+    /// <summary>
+    /// Loads a pre-trained vision encoder (ViT + adapter, names under <c>vision_model.</c>, as `mmi pretrain-encoder` writes
+    /// it) into the image tokenizer. A relative path is looked up from the current folder, the application's folder and
+    /// their parents (so the repository's <c>data/encoders/</c> is found from notebooks, tests and `mmi` alike); returns the
+    /// file that was read.
+    /// </summary>
+    public string LoadPretrainedEncoder(string path)
+    {
+        string file = Runtime.RepositoryFiles.Find(path) ?? throw new FileNotFoundException(
+            $"pre-trained vision encoder not found: {path} (looked from the current folder, the application's folder and their parents). Create it with " +
+            $"`mmi pretrain-encoder --preset small --image-size {Config.Vision.ImageSize} --out {path}`, or train without a pre-trained encoder.", path);
+        visualTokenizer.Encoder.LoadFromSafetensors(file);
+        return file;
     }
 
     /// <summary>The image tokenizer.</summary>

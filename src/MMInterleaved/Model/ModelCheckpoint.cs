@@ -1,3 +1,4 @@
+using MMInterleaved.Runtime;
 using TorchSharp;
 using TorchSharp.PyBridge;
 using static TorchSharp.torch;
@@ -5,44 +6,34 @@ using static TorchSharp.torch;
 namespace MMInterleaved.Model;
 
 /// <summary>
-/// A saved model: <c>config.json</c> (the <see cref="ModelConfig"/>) and <c>model.safetensors</c> (the full state dict,
-/// reference names). Both files are written to a temporary name and renamed, so a crash never leaves a half-written model.
+/// A module's weights as a safetensors file (the reference's parameter names): written atomically, read strictly (every key
+/// and shape must match), and a damaged file (truncated, not safetensors) is named in one line instead of a parser's stack
+/// trace. The pipeline (<see cref="Pipeline.MMInterleavedPipeline"/>) and the training checkpoints use it.
 /// </summary>
 public static class ModelCheckpoint
 {
-    /// <summary>File name of the config.</summary>
-    public const string ConfigFile = "config.json";
-    /// <summary>File name of the weights.</summary>
+    /// <summary>File name of the weights in a pipeline folder or a checkpoint.</summary>
     public const string WeightsFile = "model.safetensors";
 
-    /// <summary>Saves the model into <paramref name="folder"/> (created if needed).</summary>
-    public static void Save(MMInterleavedModel model, string folder)
+    /// <summary>Writes the module's state dict (on the CPU, contiguous) to <paramref name="path"/> atomically.</summary>
+    public static void SaveWeights(nn.Module model, string path)
     {
-        Directory.CreateDirectory(folder);
         var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
-        WriteAtomically(Path.Combine(folder, WeightsFile), path => Safetensors.SaveStateDict(path, state));
-        WriteAtomically(Path.Combine(folder, ConfigFile), path => File.WriteAllText(path, model.Config.ToJson()));
+        try
+        {
+            AtomicFile.Write(path, temporary => Safetensors.SaveStateDict(temporary, state));
+        }
+        finally
+        {
+            foreach (var t in state.Values) t.Dispose();
+        }
     }
 
-    /// <summary>Loads a model saved by <see cref="Save"/>; every key and shape must match (errors name the file and key).</summary>
-    public static MMInterleavedModel Load(string folder, Device? device = null)
-    {
-        string configPath = Path.Combine(folder, ConfigFile), weightsPath = Path.Combine(folder, WeightsFile);
-        var config = ModelConfig.Load(configPath) with { PretrainedEncoderPath = null }; // the weights hold the encoder
-        if (!File.Exists(weightsPath)) throw new FileNotFoundException($"model weights not found: {weightsPath}", weightsPath);
-        var model = new MMInterleavedModel(config);
-        // build in the saved precision so that loading is exact (a float64 model reloads as float64)
-        var saved = SavedDtype(weightsPath);
-        if (saved != ScalarType.Float32) model.to(saved);
-        LoadWeights(model, weightsPath);
-        if (device is not null) model.to(device);
-        return model;
-    }
-
-    /// <summary>Copies a safetensors state dict into the model, strictly: missing, unexpected or mis-shaped keys are errors.</summary>
+    /// <summary>Copies a safetensors state dict into the model, strictly: missing, unexpected or mis-shaped keys are errors
+    /// that name the file and the key.</summary>
     public static void LoadWeights(nn.Module model, string weightsPath)
     {
-        var loaded = Safetensors.LoadStateDict(weightsPath);
+        var loaded = Read(weightsPath);
         try
         {
             var own = model.state_dict();
@@ -67,13 +58,14 @@ public static class ModelCheckpoint
         }
     }
 
-    // dtype of the saved soi_token (every floating tensor of a saved model shares it)
-    private static ScalarType SavedDtype(string weightsPath)
+    /// <summary>The dtype of the saved <paramref name="key"/> (every floating tensor of a saved model shares it), or
+    /// float32 when the file lacks it.</summary>
+    public static ScalarType SavedDtype(string weightsPath, string key = "soi_token")
     {
-        var tensors = Safetensors.LoadStateDict(weightsPath, ["soi_token"]);
+        var tensors = Read(weightsPath, [key]);
         try
         {
-            return tensors.TryGetValue("soi_token", out var t) ? t.dtype : ScalarType.Float32;
+            return tensors.TryGetValue(key, out var t) ? t.dtype : ScalarType.Float32;
         }
         finally
         {
@@ -81,17 +73,19 @@ public static class ModelCheckpoint
         }
     }
 
-    private static void WriteAtomically(string path, Action<string> write)
+    // The safetensors reader throws JSON or I/O errors from deep inside on a damaged file; one line names the file instead.
+    private static Dictionary<string, Tensor> Read(string path, List<string>? keys = null)
     {
-        string temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
+        if (!File.Exists(path)) throw new FileNotFoundException($"model weights not found: {path}", path);
         try
         {
-            write(temp);
-            File.Move(temp, path, overwrite: true);
+            return keys is null ? Safetensors.LoadStateDict(path) : Safetensors.LoadStateDict(path, keys);
         }
-        finally
+        catch (Exception e) when (e is not FileNotFoundException)
         {
-            if (File.Exists(temp)) File.Delete(temp);
+            throw new InvalidDataException($"{path}: not a readable safetensors file ({new FileInfo(path).Length} bytes; it may be truncated or damaged): {e.GetType().Name}: {FirstLine(e.Message)}", e);
         }
     }
+
+    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using MMInterleaved.Language;
 using MMInterleaved.Vision;
@@ -7,8 +8,9 @@ namespace MMInterleaved.Model;
 
 /// <summary>
 /// Everything that defines an MM-Interleaved comprehension model: the parts' configs, the interleaving (visual tokens per
-/// image, special tokens), freezing, the text head and the loss weights. Round-trips through JSON (HF-style
-/// <c>config.json</c>); <see cref="Validated"/> checks every part and their agreement. Scale is a config, not a code path:
+/// image, special tokens), freezing, the text head and the loss weights; architecture only (no file paths, no training
+/// settings: where a pre-trained encoder came from lives in a run's <c>training_args.json</c>). Round-trips through JSON
+/// (HF-style <c>config.json</c>, snake_case keys); <see cref="Validated"/> checks every part and their agreement. Scale is a config, not a code path:
 /// see <see cref="ModelPresets"/>.
 /// </summary>
 public sealed record ModelConfig
@@ -41,8 +43,6 @@ public sealed record ModelConfig
     /// adapter was trained with the ViT (the small preset's), freezing both keeps the pre-trained features intact and
     /// skips the encoder's backward pass. Only meaningful with <see cref="FreezeVisionEncoder"/>.</summary>
     public bool FreezeAdapter { get; init; }
-    /// <summary>Optional safetensors file with a pre-trained vision encoder (ViT + adapter, names under <c>vision_model.</c>).</summary>
-    public string? PretrainedEncoderPath { get; init; }
     /// <summary>Weight of the text loss (reference 1.0).</summary>
     public double LossTextWeight { get; init; } = 1.0;
 
@@ -65,22 +65,60 @@ public sealed record ModelConfig
         Require(NumImageTokens == Resampler.NumQueries, $"NumImageTokens is {NumImageTokens} but Resampler.NumQueries is {Resampler.NumQueries}; they must be equal.");
         Require(Resampler.EncoderHiddenSize == Vision.HiddenSize, $"Resampler.EncoderHiddenSize is {Resampler.EncoderHiddenSize} but Vision.HiddenSize is {Vision.HiddenSize}; they must be equal.");
         Require(LossTextWeight >= 0, $"LossTextWeight is {LossTextWeight}; it must be non-negative.");
-        Require(PretrainedEncoderPath is null || PretrainedEncoderPath.Length > 0, "PretrainedEncoderPath is empty; use null for none.");
         return this;
     }
 
-    /// <summary>JSON options used for config files (indented, camel-case-free: property names as declared).</summary>
-    public static JsonSerializerOptions JsonOptions { get; } = new() { WriteIndented = true };
+    /// <summary>The <c>model_type</c> of an HF-style config.json.</summary>
+    public const string ModelType = "mm_interleaved";
 
-    /// <summary>Serialises to JSON.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+    /// <summary>JSON options of config.json: snake_case keys as HF configs use, unknown keys refused.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower, UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    };
 
-    /// <summary>Parses and validates a config; errors name the source.</summary>
+    // config.json as the workbench wrote it before the pipeline (property names as declared, PretrainedEncoderPath inside)
+    private static readonly JsonSerializerOptions LegacyJsonOptions = new() { WriteIndented = true };
+
+    /// <summary>Serialises to an HF-style config.json: <c>model_type</c> first, then the architecture in snake_case.</summary>
+    public string ToJson()
+    {
+        var body = JsonSerializer.SerializeToNode(this, JsonOptions)!.AsObject();
+        var root = new JsonObject { ["model_type"] = ModelType };
+        foreach (var (key, value) in body.ToList())
+        {
+            body.Remove(key);
+            root[key] = value;
+        }
+        return root.ToJsonString(JsonOptions);
+    }
+
+    /// <summary>Parses and validates a config (HF-style snake_case, or the PascalCase files of earlier versions); errors
+    /// name the source and the field.</summary>
     public static ModelConfig FromJson(string json, string source = "config")
     {
         ModelConfig? config;
-        try { config = JsonSerializer.Deserialize<ModelConfig>(json, JsonOptions); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not a valid model config: {e.Message}", e); }
+        try
+        {
+            var root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: a model config is a JSON object.");
+            bool legacy = root.ContainsKey(nameof(Decoder)) || root.ContainsKey(nameof(Vision));
+            if (legacy)
+            {
+                root.Remove("PretrainedEncoderPath");   // a training setting now (training_args.json)
+                config = root.Deserialize<ModelConfig>(LegacyJsonOptions);
+            }
+            else
+            {
+                if (root["model_type"]?.GetValue<string>() is string type && type != ModelType)
+                    throw new InvalidDataException($"{source}: model_type is '{type}'; expected '{ModelType}'.");
+                root.Remove("model_type");
+                config = root.Deserialize<ModelConfig>(JsonOptions);
+            }
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException)
+        {
+            throw new InvalidDataException($"{source}: not a valid model config: {e.Message}", e);
+        }
         if (config is null) throw new InvalidDataException($"{source}: empty model config.");
         try { return config.Validated(); }
         catch (ArgumentException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }

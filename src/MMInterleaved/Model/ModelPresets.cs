@@ -67,12 +67,16 @@ public static class ModelPresets
         TextHead = TextHeadKind.Single,
         FreezeLanguageModel = false,
         FreezeVisionEncoder = true,
-        FreezeAdapter = true,   // pre-trained together with the ViT (the reference's adapter is new and trains)
-        PretrainedEncoderPath = SmallEncoderPath,
+        FreezeAdapter = true,   // pre-trained together with the ViT (the reference's adapter is new and trains); see PretrainedEncoderFor
     }.Validated();
 
     /// <summary>The committed pre-trained encoder of the small preset (made by `mmi pretrain-encoder`; see data/encoders/README.md).</summary>
     public const string SmallEncoderPath = "data/encoders/small-encoder.safetensors";
+
+    /// <summary>The pre-trained encoder a run of <paramref name="preset"/> starts from (the small preset's, at the config's
+    /// input size), or null: the other presets train their encoder (tiny) or load real checkpoints (paper).</summary>
+    public static string? PretrainedEncoderFor(string preset, ModelConfig config) =>
+        preset.Equals("small", StringComparison.OrdinalIgnoreCase) ? SmallEncoderPathAt(config.Vision.ImageSize) : null;
 
     /// <summary>Where the small preset's encoder pre-trained at another input size lives (<see cref="SmallEncoderPath"/> at 64 px).</summary>
     public static string SmallEncoderPathAt(int imageSize) =>

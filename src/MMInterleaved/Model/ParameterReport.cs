@@ -21,7 +21,7 @@ public static class ParameterReport
         set_default_device(new Device(DeviceType.META));
         try
         {
-            var model = new MMInterleavedModel(config with { PretrainedEncoderPath = null });
+            var model = new MMInterleavedModel(config);
             var parameters = model.named_parameters().Select(p => (p.name, Count: p.parameter.numel(), p.parameter.requires_grad)).ToList();
             Part Sum(string name, Func<string, bool> select)
             {

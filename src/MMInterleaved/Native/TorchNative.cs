@@ -45,6 +45,7 @@ public static class TorchNative
             }
             NativeLibrary.Load(path);
             loadedFrom = path;
+            MkldnnSwitch.Apply(Path.GetDirectoryName(path)!);
         }
     }
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
 using TorchSharp;
 using TorchSharp.Modules;
-using TorchSharp.PyBridge;
+using MMInterleaved.Model;
+using MMInterleaved.Runtime;
 using static TorchSharp.torch;
 
 namespace MMInterleaved.Training;
@@ -17,6 +18,9 @@ public sealed class CheckpointStore(string runFolder, int keep = 2)
     /// <summary>What a checkpoint restores besides the weights and optimizer.</summary>
     public sealed record TrainerState(int Step, string DataPosition, string RngState);
 
+    /// <summary>The file naming the latest complete checkpoint.</summary>
+    public const string LatestFile = "latest";
+
     /// <summary>The run folder.</summary>
     public string RunFolder { get; } = runFolder;
 
@@ -25,7 +29,7 @@ public sealed class CheckpointStore(string runFolder, int keep = 2)
     {
         get
         {
-            string pointer = Path.Combine(RunFolder, "latest");
+            string pointer = Path.Combine(RunFolder, LatestFile);
             if (!File.Exists(pointer)) return null;
             string folder = Path.Combine(RunFolder, File.ReadAllText(pointer).Trim());
             return Directory.Exists(folder) ? folder : null;
@@ -37,12 +41,11 @@ public sealed class CheckpointStore(string runFolder, int keep = 2)
     {
         Directory.CreateDirectory(RunFolder);
         string name = $"checkpoint-{step:D6}";
-        string final = Path.Combine(RunFolder, name), temp = final + ".tmp-" + Guid.NewGuid().ToString("N");
+        string final = Path.Combine(RunFolder, name), temp = AtomicFile.TemporaryName(final);
         Directory.CreateDirectory(temp);
         try
         {
-            var state = model.state_dict().ToDictionary(kv => kv.Key, kv => kv.Value.detach().cpu().contiguous());
-            Safetensors.SaveStateDict(Path.Combine(temp, "model.safetensors"), state);
+            ModelCheckpoint.SaveWeights(model, Path.Combine(temp, ModelCheckpoint.WeightsFile));
             optimizer.save_state_dict(Path.Combine(temp, "optimizer.bin"));
             using var rng = get_rng_state();
             var trainer = new TrainerState(step, dataPosition, Convert.ToBase64String(rng.data<byte>().ToArray()));
@@ -55,9 +58,7 @@ public sealed class CheckpointStore(string runFolder, int keep = 2)
         {
             if (Directory.Exists(temp)) Directory.Delete(temp, recursive: true);
         }
-        string pointerTemp = Path.Combine(RunFolder, "latest.tmp-" + Guid.NewGuid().ToString("N"));
-        File.WriteAllText(pointerTemp, name);
-        File.Move(pointerTemp, Path.Combine(RunFolder, "latest"), overwrite: true);
+        AtomicFile.WriteAllText(Path.Combine(RunFolder, LatestFile), name);
         Prune(name);
         return final;
     }
@@ -67,20 +68,37 @@ public sealed class CheckpointStore(string runFolder, int keep = 2)
     {
         string trainerFile = Path.Combine(folder, "trainer.json");
         if (!File.Exists(trainerFile)) throw new FileNotFoundException($"not a checkpoint (no trainer.json): {folder}", trainerFile);
-        var state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(trainerFile))
-                    ?? throw new InvalidDataException($"{trainerFile}: empty trainer state.");
-        Model.ModelCheckpoint.LoadWeights(model, Path.Combine(folder, "model.safetensors"));
-        optimizer.load_state_dict(Path.Combine(folder, "optimizer.bin"));
+        TrainerState? state;
+        try { state = JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(trainerFile)); }
+        catch (JsonException e) { throw new InvalidDataException($"{trainerFile}: not a trainer state: {e.Message}", e); }
+        if (state is null || state.DataPosition is null || state.RngState is null) throw new InvalidDataException($"{trainerFile}: empty or incomplete trainer state.");
+        ModelCheckpoint.LoadWeights(model, Path.Combine(folder, ModelCheckpoint.WeightsFile));
+        string optimizerFile = Path.Combine(folder, "optimizer.bin");
+        if (!File.Exists(optimizerFile)) throw new FileNotFoundException($"{folder}: the checkpoint has no optimizer.bin.", optimizerFile);
+        try { optimizer.load_state_dict(optimizerFile); }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new InvalidDataException($"{optimizerFile}: not a readable optimizer state ({e.GetType().Name}: {e.Message.Split('\n')[0]}).", e);
+        }
         using var rng = tensor(Convert.FromBase64String(state.RngState), dtype: ScalarType.Byte);
         set_rng_state(rng);
         return state;
+    }
+
+    /// <summary>Deletes the temporary checkpoint folders and pointer files a run killed mid-write left behind (never a
+    /// complete checkpoint).</summary>
+    public void RemoveTemporary()
+    {
+        if (!Directory.Exists(RunFolder)) return;
+        foreach (var folder in Directory.GetDirectories(RunFolder, "checkpoint-*" + AtomicFile.TemporaryMarker + "*")) Directory.Delete(folder, recursive: true);
+        foreach (var file in Directory.GetFiles(RunFolder, "*" + AtomicFile.TemporaryMarker + "*")) File.Delete(file);
     }
 
     // Keeps the newest `keep` checkpoints; never deletes the one just written.
     private void Prune(string current)
     {
         var old = Directory.GetDirectories(RunFolder, "checkpoint-*").Select(Path.GetFileName).OfType<string>()
-            .Where(n => !n.Contains(".tmp-", StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
+            .Where(n => !n.Contains(AtomicFile.TemporaryMarker, StringComparison.Ordinal)).Order(StringComparer.Ordinal).ToList();
         foreach (var name in old.Take(Math.Max(0, old.Count - keep)).Where(n => n != current))
             Directory.Delete(Path.Combine(RunFolder, name), recursive: true);
     }

@@ -12,6 +12,8 @@ namespace MMInterleaved.Training;
 /// that resume to the same numbers as an uninterrupted run (same machine and thread count). A NaN or infinite loss stops the
 /// run before the optimizer moves, naming the step and the value; the last good checkpoint stays intact. A step whose
 /// gradient norm is not finite, or far above its running median, is skipped and logged (a pilot saw isolated 1e5 spikes).
+/// A micro-batch without targets (<see cref="StepLoss.Loss"/> null) is skipped and counted (<c>empty_batches</c> in the log).
+/// Cancelling the token passed to <see cref="Run"/> ends the run after the current step with a checkpoint of it.
 /// Every step runs inside a dispose scope, so memory stays flat.
 /// </summary>
 public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBatchSource<TBatch> data, Func<TBatch, StepLoss> loss, string runFolder)
@@ -47,12 +49,13 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
 
     /// <summary>Runs to <see cref="TrainingConfig.Steps"/>; with <paramref name="resume"/>, continues from the run folder's
     /// latest checkpoint when there is one.</summary>
-    public TrainingResult Run(bool resume = false)
+    public TrainingResult Run(bool resume = false, CancellationToken cancel = default)
     {
         Directory.CreateDirectory(runFolder);
         var optimizer = ParameterGroups.CreateOptimizer(Groups, config);
         var parameters = Groups.SelectMany(g => g.Parameters.Select(p => p.Parameter)).ToList();
         var store = new CheckpointStore(runFolder, config.KeepCheckpoints);
+        store.RemoveTemporary();   // what a run killed while writing a checkpoint left behind
         int start = 0;
         if (resume && store.Latest is string latest)
         {
@@ -71,7 +74,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
         var clock = Stopwatch.StartNew();
         string? checkpoint = store.Latest;
         double lastLoss = double.NaN;
-        int skipped = 0;
+        int skipped = 0, empty = 0;
         for (int step = start; step < config.Steps; step++)
         {
             using var scope = NewDisposeScope();
@@ -83,6 +86,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
 
             double stepLoss = 0, dataSeconds = 0;
             long tokens = 0;
+            int counted = 0, emptyHere = 0;
             for (int micro = 0; micro < config.GradientAccumulation; micro++)
             {
                 var dataClock = Stopwatch.StartNew();
@@ -90,15 +94,24 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 dataSeconds += dataClock.Elapsed.TotalSeconds;
                 using var microScope = NewDisposeScope();
                 var result = loss(batch);
+                tokens += result.Tokens;
+                if (result.Loss is null)
+                {
+                    emptyHere++;
+                    continue;
+                }
                 double value = result.Loss.detach().cpu().to(float64).item<double>();
                 if (!double.IsFinite(value)) throw new TrainingDivergedException(step + 1, value, checkpoint);
                 (result.Loss / config.GradientAccumulation).backward();
                 stepLoss += value / config.GradientAccumulation;
-                tokens += result.Tokens;
+                counted++;
             }
+            empty += emptyHere;
 
-            double norm = nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm > 0 ? config.MaxGradNorm : double.MaxValue, 2.0);
-            bool skip = !double.IsFinite(norm) || (config.SkipGradNormFactor > 0 && recentNorms.Count >= 10 && norm > config.SkipGradNormFactor * Median(recentNorms));
+            // a step whose every micro-batch was empty has no gradient: nothing to clip or apply
+            double norm = counted == 0 ? double.NaN : nn.utils.clip_grad_norm_(parameters, config.MaxGradNorm > 0 ? config.MaxGradNorm : double.MaxValue, 2.0);
+            bool skip = counted == 0 || !double.IsFinite(norm) || (config.SkipGradNormFactor > 0 && recentNorms.Count >= 10 && norm > config.SkipGradNormFactor * Median(recentNorms));
+            if (counted > 0 && counted < config.GradientAccumulation) stepLoss *= (double)config.GradientAccumulation / counted;
             if (skip) skipped++;
             else
             {
@@ -109,7 +122,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
             lastLoss = stepLoss;
 
             int done = step + 1;
-            if (done % config.LogEvery == 0 || done == config.Steps || skip)
+            if (done % config.LogEvery == 0 || done == config.Steps || skip || emptyHere > 0)
             {
                 double seconds = stepClock.Elapsed.TotalSeconds;
                 var elapsed = clock.Elapsed;
@@ -121,12 +134,12 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 log.WriteLine(JsonSerializer.Serialize(new
                 {
                     step = done, loss = stepLoss, lr = config.LearningRate * factor, grad_norm = norm, tokens_per_s = progress.TokensPerSecond,
-                    data_fraction = progress.DataFraction, elapsed_s = elapsed.TotalSeconds, skipped = skip,
+                    data_fraction = progress.DataFraction, elapsed_s = elapsed.TotalSeconds, skipped = skip, empty_batches = emptyHere,
                     rss_mb = Environment.WorkingSet / 1e6, extra = progress.Extra,
                 }, LogJson));
                 Progress?.Invoke(progress);
             }
-            bool stop = false;
+            bool stop = cancel.IsCancellationRequested;
             if (Evaluate is not null && ((config.EvalEvery > 0 && done % config.EvalEvery == 0) || done == config.Steps))
             {
                 var evaluationClock = Stopwatch.StartNew();
@@ -134,13 +147,13 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 EvaluationTime += evaluationClock.Elapsed;
                 log.WriteLine(JsonSerializer.Serialize(new { step = done, eval = metrics }, LogJson));
                 Evaluated?.Invoke(done, metrics);
-                stop = StopWhen?.Invoke(metrics) == true;
+                stop |= StopWhen?.Invoke(metrics) == true;
             }
             if ((config.CheckpointEvery > 0 && done % config.CheckpointEvery == 0) || done == config.Steps || stop)
                 checkpoint = store.Save(done, model, optimizer, data.Position, CheckpointFiles);
-            if (stop) return new TrainingResult(done, lastLoss, history, checkpoint, skipped);
+            if (stop) return new TrainingResult(done, lastLoss, history, checkpoint, skipped, empty, Interrupted: cancel.IsCancellationRequested && done < config.Steps);
         }
-        return new TrainingResult(config.Steps, lastLoss, history, checkpoint, skipped);
+        return new TrainingResult(config.Steps, lastLoss, history, checkpoint, skipped, empty);
     }
 
     private static double Median(IEnumerable<double> values)

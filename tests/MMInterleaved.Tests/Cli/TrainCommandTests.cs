@@ -26,8 +26,9 @@ public sealed class TrainCommandTests : IDisposable
         var train = Mmi("train", "--preset", "tiny", "--task", "glyph-vqa", "--steps", "2", "--batch-size", "2", "--max-length", "48",
             "--eval-examples", "4", "--warmup", "1", "--out", run);
         Assert.True(train.Code == 0, train.Output + train.Error);
-        Assert.True(File.Exists(Path.Combine(run, "config.json")));
-        Assert.Contains("accuracy", File.ReadAllText(Path.Combine(run, "metrics.jsonl")));
+        foreach (var file in new[] { "config.json", "model.safetensors", "tokenizer.json", "training_args.json" })
+            Assert.True(File.Exists(Path.Combine(run, file)), file);
+        Assert.Contains("\"overall\"", File.ReadAllText(Path.Combine(run, "metrics.jsonl")));
 
         string scores = Path.Combine(folder, "scores.json");
         var eval = Mmi("eval", "--run", run, "--examples", "4", "--json", scores);
@@ -63,6 +64,64 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains("glyph-vqa", task.Error);
         var run = Mmi("eval", "--run", Path.Combine(folder, "absent"));
         Assert.Equal(2, run.Code);
-        Assert.Contains("not a run folder", run.Error);
+        Assert.Contains("absent", run.Error);
+    }
+
+    [Fact]
+    public void Resume_alone_continues_the_run_as_itself_to_the_weights_of_an_uninterrupted_run()
+    {
+        using var single = new SingleThread();   // restores the thread count `--threads 1` sets
+        string[] settings = ["--preset", "tiny", "--steps", "4", "--batch-size", "2", "--max-length", "48", "--checkpoint-every", "2",
+            "--eval-examples", "0", "--warmup", "1", "--threads", "1"];
+        string full = Path.Combine(folder, "full"), cut = Path.Combine(folder, "cut");
+        Assert.Equal(0, Mmi(["train", .. settings, "--out", full]).Code);
+        Assert.Equal(0, Mmi(["train", .. settings, "--out", cut]).Code);
+        // as if killed after the step-2 checkpoint: no final weights, no step-4 checkpoint
+        Directory.Delete(Path.Combine(cut, "checkpoint-000004"), recursive: true);
+        File.WriteAllText(Path.Combine(cut, "latest"), "checkpoint-000002");
+        File.Delete(Path.Combine(cut, "model.safetensors"));
+
+        var resumed = Mmi("train", "--resume", cut, "--threads", "1");
+        Assert.True(resumed.Code == 0, resumed.Output + resumed.Error);
+        Assert.Contains("batch 2, window 48", resumed.Output);
+        Assert.Contains("4 steps,", resumed.Output);
+        Assert.Equal(File.ReadAllBytes(Path.Combine(full, "model.safetensors")), File.ReadAllBytes(Path.Combine(cut, "model.safetensors")));
+
+        // an option that disagrees with the run is refused, naming it and the run's value
+        var disagree = Mmi("train", "--resume", cut, "--batch-size", "16");
+        Assert.Equal(2, disagree.Code);
+        Assert.Contains("--batch-size 16", disagree.Error);
+        Assert.Contains("batch_size 2", disagree.Error);
+        // repeating a setting is fine; a fresh run into a folder that holds one is refused
+        Assert.Equal(0, Mmi("train", "--resume", cut, "--batch-size", "2", "--threads", "1").Code);
+        var over = Mmi(["train", .. settings, "--out", cut]);
+        Assert.Equal(2, over.Code);
+        Assert.Contains("--resume", over.Error);
+    }
+
+    [Fact]
+    public void Damaged_weights_and_windows_without_targets_get_one_line_not_a_stack_trace()
+    {
+        string run = Path.Combine(folder, "short");
+        // a 32-token window often cuts every answer from a batch; such batches are skipped and counted
+        var train = Mmi("train", "--preset", "tiny", "--steps", "30", "--batch-size", "2", "--max-length", "32", "--eval-examples", "0",
+            "--checkpoint-every", "10", "--warmup", "1", "--out", run);
+        Assert.True(train.Code == 0, train.Output + train.Error);
+
+        string weights = Path.Combine(run, "model.safetensors");
+        File.WriteAllBytes(weights, File.ReadAllBytes(weights)[..100]);
+        var eval = Mmi("eval", "--run", run, "--examples", "2");
+        Assert.Equal(2, eval.Code);
+        Assert.Contains(weights, eval.Error);
+        Assert.DoesNotContain("   at ", eval.Error);
+        var verbose = Mmi("eval", "--run", run, "--examples", "2", "--verbose");
+        Assert.Contains("   at ", verbose.Error);
+
+        string checkpoint = Path.Combine(run, "checkpoint-000030", "model.safetensors");
+        File.WriteAllBytes(checkpoint, File.ReadAllBytes(checkpoint)[..100]);
+        var resume = Mmi("train", "--resume", run, "--steps", "31");
+        Assert.Equal(2, resume.Code);
+        Assert.Contains(checkpoint, resume.Error);
+        Assert.DoesNotContain("   at ", resume.Error);
     }
 }

@@ -3,6 +3,7 @@ using MMInterleaved.Data.Tasks;
 using MMInterleaved.Data.Text;
 using MMInterleaved.Evaluation;
 using MMInterleaved.Model;
+using MMInterleaved.Pipeline;
 using MMInterleaved.Tests.Data;
 using Xunit;
 using static TorchSharp.torch;
@@ -25,7 +26,7 @@ public sealed class TaskEvaluatorTests : IDisposable
             .Concat(d.Meta("captions") is string c ? JsonText.ParseArray(c) : []));
         var tokenizer = WordTokenizer.FromCorpus(corpus, ModelPresets.Tiny.Decoder.VocabSize, keepMostFrequent: true);
         manual_seed(3);
-        return (new TaskEvaluator(new MMInterleavedModel(ModelPresets.Tiny), tokenizer, batchSize: 4), tokenizer, train, eval);
+        return (new TaskEvaluator(new MMInterleavedPipeline(new MMInterleavedModel(ModelPresets.Tiny), tokenizer), batchSize: 4), tokenizer, train, eval);
     }
 
     [Fact]
@@ -92,7 +93,7 @@ public sealed class TaskEvaluatorTests : IDisposable
         var missingPool = Assert.Throws<ArgumentException>(() => evaluator.EvaluateCaptions(queries, null, new FewShotOptions { Shots = 2 }));
         Assert.Contains("shot pool", missingPool.Message);
         var tooMany = Assert.Throws<ArgumentException>(() => evaluator.EvaluateCaptions(queries, train, new FewShotOptions { Shots = 8 }));
-        Assert.Contains("MaxImagesPerSequence", tooMany.Message);   // tiny: 8 − 1 images at most
+        Assert.Contains("max_images_per_sequence", tooMany.Message);   // tiny: 8 − 1 images at most
     }
 
     [Fact]

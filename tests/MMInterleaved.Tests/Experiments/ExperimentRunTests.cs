@@ -16,7 +16,9 @@ public sealed class ExperimentRunTests
         var experiment = AblationCatalog.TokenEfficiency with { Variants = [variant, twin], Comparisons = [] };
         var settings = ExperimentSettings.QuickSettings with { Seeds = [3], Parallelism = 2, OutFolder = folder.Path };
         var parallel = ExperimentRunner.Run(experiment, settings);
-        var alone = AblationRun.Execute(variant, 3, settings with { Parallelism = 1 }, folder.File("alone"));
+        RunRecord alone;
+        using (new SingleThread())   // the runner gives each parallel run one intra-op thread; alone, it gets the same
+            alone = AblationRun.Execute(variant, 3, settings with { Parallelism = 1 }, folder.File("alone"));
         Assert.Equal(2, parallel.Runs.Count);
         foreach (var run in parallel.Runs)
         {
@@ -118,5 +120,36 @@ public sealed class ExperimentRunTests
         File.WriteAllText(recordFile, "{ damaged");
         Assert.Null(AblationRun.FinishedRecord(variant, 0, settings, Path.GetDirectoryName(recordFile)!));
         Assert.Equal(first.Metrics, Assert.Single(ExperimentRunner.Run(experiment, settings).Runs).Metrics);
+    }
+
+    [Fact]
+    public void The_fingerprint_is_a_hash_of_every_setting_that_can_change_a_run_and_of_nothing_else()
+    {
+        var variant = AblationCatalog.TokenEfficiency.Variant("mmfs-8");
+        var settings = ExperimentSettings.QuickSettings;
+        string fingerprint = AblationRun.Fingerprint(variant, settings, 0);
+        Assert.Matches("^[0-9a-f]{64}$", fingerprint);
+        string[] ignored = ["OutFolder", "RunsFolder", "Resume", "Parallelism", "Seeds"];
+        Assert.Equal(fingerprint, AblationRun.Fingerprint(variant, settings with { OutFolder = "x", RunsFolder = "y", Resume = true, Parallelism = 7, Seeds = [5, 6] }, 0));
+        // every other property, found by reflection, changes it: a setting added later is covered without touching this test
+        var json = System.Text.Json.JsonSerializer.SerializeToNode(settings)!.AsObject();
+        foreach (var property in typeof(ExperimentSettings).GetProperties().Where(p => p.SetMethod is not null && !ignored.Contains(p.Name)))
+        {
+            var changed = json.DeepClone().AsObject();
+            object value = property.GetValue(settings)!;
+            changed[property.Name] = value switch
+            {
+                bool b => !b,
+                int n => n + 1,
+                double d => d * 2,
+                string text => text == "tiny" ? "small" : text + "x",
+                _ => throw new InvalidOperationException($"ExperimentSettings.{property.Name} has a type this test cannot vary; extend it."),
+            };
+            var other = System.Text.Json.JsonSerializer.Deserialize<ExperimentSettings>(changed)!;
+            Assert.True(AblationRun.Fingerprint(variant, other, 0) != fingerprint, property.Name);
+        }
+        Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant, settings, 1));
+        Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant, settings, 0, new AblationTraining(FewShotShots: 2)));
+        Assert.NotEqual(fingerprint, AblationRun.Fingerprint(AblationCatalog.TokenEfficiency.Variants.First(v => v.Name != "mmfs-8"), settings, 0));
     }
 }

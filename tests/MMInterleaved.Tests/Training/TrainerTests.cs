@@ -51,6 +51,7 @@ public sealed class TrainerTests : IDisposable
     [Fact]
     public void Resuming_from_a_checkpoint_gives_the_same_numbers_as_an_uninterrupted_run()
     {
+        using var single = new SingleThread();   // the same numbers hold per thread count; see SingleThread
         var (fullModel, full) = Setup(Path.Combine(root, "full"), Config(6), initSeed: 1);
         var uninterrupted = full.Run();
 

@@ -151,28 +151,48 @@ public sealed partial class WordTokenizer : ITextTokenizer
         _ => UnkToken,
     };
 
-    /// <summary>The vocabulary as JSON (kind, size, pieces in id order).</summary>
-    public string ToJson() => JsonSerializer.Serialize(new WordTokenizerFile(FileKind, VocabSize, words), JsonOptions);
+    /// <summary>The special tokens by name with their ids (what tokenizer.json lists under <c>specialTokens</c>).</summary>
+    public IReadOnlyDictionary<string, int> SpecialTokenIds => new Dictionary<string, int>
+    {
+        [PadToken] = PadId, [BosToken] = BosId, [EosToken] = EosId, [UnkToken] = UnkId,
+        [BeginOfImageToken] = Specials.BeginOfImage, [ImageToken] = Specials.Image,
+    };
 
-    /// <summary>The tokenizer a <see cref="ToJson"/> text describes.</summary>
+    /// <summary>The vocabulary as JSON (kind, size, the special tokens with their ids, pieces in id order).</summary>
+    public string ToJson() => JsonSerializer.Serialize(new WordTokenizerFile(FileKind, VocabSize, SpecialTokenIds.ToDictionary(), words), JsonOptions);
+
+    /// <summary>The tokenizer a <see cref="ToJson"/> text describes; the special tokens it lists (files of earlier
+    /// versions list none) must sit at the ids this tokenizer gives them.</summary>
     public static WordTokenizer FromJson(string json)
     {
-        var file = JsonSerializer.Deserialize<WordTokenizerFile>(json, JsonOptions)
-                   ?? throw new ArgumentException("WordTokenizer: the JSON is empty.");
+        WordTokenizerFile? file;
+        try { file = JsonSerializer.Deserialize<WordTokenizerFile>(json, JsonOptions); }
+        catch (JsonException e) { throw new ArgumentException($"WordTokenizer: not a tokenizer file: {e.Message}", e); }
+        if (file is null) throw new ArgumentException("WordTokenizer: the JSON is empty.");
         if (file.Kind != FileKind)
             throw new ArgumentException($"WordTokenizer: kind is '{file.Kind}'; expected '{FileKind}'.");
-        return new WordTokenizer(file.Words ?? [], file.VocabSize);
+        var tokenizer = new WordTokenizer(file.Words ?? [], file.VocabSize);
+        foreach (var (name, id) in file.SpecialTokens ?? [])
+            if (!tokenizer.SpecialTokenIds.TryGetValue(name, out int expected) || expected != id)
+                throw new ArgumentException($"WordTokenizer: special token '{name}' has id {id}; a word tokenizer of size {file.VocabSize} has " +
+                    string.Join(", ", tokenizer.SpecialTokenIds.Select(kv => $"{kv.Key} {kv.Value}")) + ".");
+        return tokenizer;
     }
 
-    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> (ship it with a trained model).</summary>
-    public void Save(string path) => File.WriteAllText(path, ToJson());
+    /// <summary>Writes <see cref="ToJson"/> to <paramref name="path"/> atomically (ship it with a trained model).</summary>
+    public void Save(string path) => Runtime.AtomicFile.WriteAllText(path, ToJson());
 
-    /// <summary>Reads a tokenizer written by <see cref="Save"/>.</summary>
-    public static WordTokenizer Load(string path) => FromJson(File.ReadAllText(path));
+    /// <summary>Reads a tokenizer written by <see cref="Save"/>; a damaged file is an InvalidDataException naming it.</summary>
+    public static WordTokenizer Load(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"tokenizer not found: {path}", path);
+        try { return FromJson(File.ReadAllText(path)); }
+        catch (ArgumentException e) { throw new InvalidDataException($"{path}: {e.Message}", e); }
+    }
 
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
 
-    private sealed record WordTokenizerFile(string Kind, int VocabSize, string[]? Words);
+    private sealed record WordTokenizerFile(string Kind, int VocabSize, Dictionary<string, int>? SpecialTokens, string[]? Words);
 
     private const string NoSpaceBefore = ",.!?;:)]}%";
     private const string NoSpaceAfter = "([{";

@@ -1,0 +1,192 @@
+using MMInterleaved.Data;
+using MMInterleaved.Data.Text;
+using MMInterleaved.Language;
+using MMInterleaved.Mmfs;
+using MMInterleaved.Model;
+using MMInterleaved.Training;
+using MMInterleaved.Vision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Pipeline;
+
+/// <summary>
+/// A trained MM-Interleaved model as one bundle, HF-style: the <see cref="Model"/>, its <see cref="Tokenizer"/>, the
+/// <see cref="Processor"/> that turns documents into batches, and the <see cref="Device"/> they run on.
+/// <see cref="FromPretrained"/> opens a folder of <c>config.json</c> (architecture, snake_case), <c>model.safetensors</c>
+/// (the reference's parameter names) and <c>tokenizer.json</c> (with its special tokens); <see cref="SavePretrained"/>
+/// writes one. A run folder of `mmi train` is such a folder (while it trains, its latest checkpoint is).
+/// <code>
+/// var pipeline = MMInterleavedPipeline.FromPretrained("artifacts/runs/glyph-vqa-small");
+/// string answer = pipeline.Generate(document);
+/// </code>
+/// </summary>
+public sealed class MMInterleavedPipeline
+{
+    /// <summary>File name of the architecture.</summary>
+    public const string ConfigFile = "config.json";
+
+    /// <summary>Bundles a model with its tokenizer (their special ids must agree) on <paramref name="device"/> (default:
+    /// where the model's parameters are).</summary>
+    public MMInterleavedPipeline(MMInterleavedModel model, ITextTokenizer tokenizer, Device? device = null)
+    {
+        Model = model;
+        Tokenizer = tokenizer;
+        Processor = new MMInterleavedProcessor(tokenizer, model.Config);
+        Device = device ?? model.parameters().First().device;
+        if (device is not null) model.to(device);
+    }
+
+    /// <summary>The model.</summary>
+    public MMInterleavedModel Model { get; }
+    /// <summary>The text tokenizer.</summary>
+    public ITextTokenizer Tokenizer { get; }
+    /// <summary>Documents to batches and ids to text.</summary>
+    public MMInterleavedProcessor Processor { get; }
+    /// <summary>Where the model runs; batches are moved here.</summary>
+    public Device Device { get; private set; }
+    /// <summary>The model's architecture.</summary>
+    public ModelConfig Config => Model.Config;
+
+    /// <summary>
+    /// Opens a pipeline folder: <c>config.json</c>, <c>model.safetensors</c> and <c>tokenizer.json</c>; a run folder whose
+    /// final weights are not written yet opens at its latest checkpoint. Config files of earlier versions (PascalCase
+    /// keys) are read too. Missing or damaged files are errors that name the file.
+    /// </summary>
+    public static MMInterleavedPipeline FromPretrained(string folder, Device? device = null)
+    {
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"{folder}: no such folder (a pipeline folder holds {ConfigFile}, {ModelCheckpoint.WeightsFile} and {TokenizerFile.FileName}).");
+        string source = WeightsFolder(folder);
+        string configPath = Find(folder, source, ConfigFile);
+        var config = ModelConfig.Load(configPath);
+        var tokenizer = TokenizerFile.Load(Find(folder, source, TokenizerFile.FileName));
+        string weights = Path.Combine(source, ModelCheckpoint.WeightsFile);
+        if (!File.Exists(weights))
+            throw new FileNotFoundException($"{folder} holds {ConfigFile} but no {ModelCheckpoint.WeightsFile} and no finished checkpoint; train it (`mmi train --resume {folder}`) or save weights with SavePretrained.", weights);
+        var saved = ModelCheckpoint.SavedDtype(weights);
+        MMInterleavedModel model;
+        lock (GlobalRandom.Lock) model = new MMInterleavedModel(config);   // its initialisation is overwritten; keep others' draws intact
+        if (saved != ScalarType.Float32) model.to(saved);                  // load in the saved precision, exactly
+        ModelCheckpoint.LoadWeights(model, weights);
+        try
+        {
+            return new MMInterleavedPipeline(model, tokenizer, device);
+        }
+        catch (ArgumentException e)
+        {
+            throw new InvalidDataException($"{folder}: {TokenizerFile.FileName} does not fit {ConfigFile}: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes <c>config.json</c>, <c>model.safetensors</c> and <c>tokenizer.json</c> into <paramref name="folder"/>
+    /// (created if needed), each atomically.</summary>
+    public void SavePretrained(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        ModelCheckpoint.SaveWeights(Model, Path.Combine(folder, ModelCheckpoint.WeightsFile));
+        TokenizerFile.Save(Tokenizer, Path.Combine(folder, TokenizerFile.FileName));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ConfigFile), Config.ToJson());
+    }
+
+    /// <summary>Moves the model to <paramref name="device"/>; later batches follow it. Returns this pipeline.</summary>
+    public MMInterleavedPipeline To(Device device)
+    {
+        Model.to(device);
+        Device = device;
+        return this;
+    }
+
+    /// <summary>Continues every document after its last segment (greedy unless <paramref name="options"/> say otherwise);
+    /// with <paramref name="dropTrailingTargetText"/> a question document's answer is left out first. Returns the texts.</summary>
+    public IReadOnlyList<string> Generate(IReadOnlyList<InterleavedDocument> documents, GenerationOptions? options = null, bool dropTrailingTargetText = false)
+    {
+        var ids = GenerateIds(Processor.Prompts(documents, dropTrailingTargetText), options);
+        return ids.Select(t => Processor.Decode(t)).ToList();
+    }
+
+    /// <summary>The continuation of one document.</summary>
+    public string Generate(InterleavedDocument document, GenerationOptions? options = null, bool dropTrailingTargetText = false) =>
+        Generate([document], options, dropTrailingTargetText)[0];
+
+    /// <summary>Generated token ids for a prompt batch (moved to the device; evaluation mode for the call).</summary>
+    public long[][] GenerateIds(InterleavedBatch prompts, GenerationOptions? options = null) =>
+        InEvalMode(() => Model.GenerateTexts(prompts.To(Device), options ?? new GenerationOptions()).Tokens);
+
+    /// <summary>Scores each option as a continuation of <paramref name="context"/>: the summed log-probability of its tokens
+    /// (the reference's <c>generate_scores</c>, for ranking).</summary>
+    public double[] ScoreOptions(InterleavedDocument context, IReadOnlyList<string> options) =>
+        InEvalMode(() => Model.ScoreOptions(Processor.Prompts([context]).To(Device), options.Select(Processor.EncodeContinuation).ToList()));
+
+    /// <summary>
+    /// Where every deformable MMFS layer samples for the tokens at <paramref name="positions"/> of the document's prompt
+    /// tokens (<see cref="MMInterleavedProcessor.Prompt"/>), one <see cref="MmfsSamples"/> per MMFS layer in decoder order:
+    /// locations [1,q,M,I,Lv,P,2] in [0,1] image coordinates and weights [1,q,M,I,Lv,P] (detached, on the CPU).
+    /// </summary>
+    public IReadOnlyList<MmfsSamples> SamplingPoints(InterleavedDocument document, IReadOnlyList<long> positions)
+    {
+        var prompt = Processor.Prompt(document);
+        if (positions.Count == 0 || positions.Any(p => p < 0 || p >= prompt.Ids.Length))
+            throw new ArgumentException($"token positions must lie in 0..{prompt.Ids.Length - 1} (the document's {prompt.Ids.Length} prompt tokens).");
+        var blocks = Model.Decoder.CrossAttentionBlocks.Where(b => b.Kind == CrossAttentionKind.Deformable).ToList();
+        if (blocks.Count == 0) throw new InvalidOperationException("this model has no deformable MMFS layer (cross_attention.enabled is false or its kind is dense).");
+        var chosen = positions.ToArray();
+        return InEvalMode(() =>
+        {
+            foreach (var block in blocks) block.InspectPositions = chosen;
+            try
+            {
+                using var scope = NewDisposeScope();
+                Model.forward(Processor.Prompts([prompt]).To(Device));
+                return blocks.Select(b => b.LastSamples!).Select(s => new MmfsSamples(Keep(s.Output), Keep(s.Locations), Keep(s.Weights), Keep(s.NullWeight))).ToList();
+            }
+            finally
+            {
+                foreach (var block in blocks) block.InspectPositions = null;
+            }
+        });
+
+        static Tensor Keep(Tensor? t) => t!.detach().cpu().clone().MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The image tokenizer's output for images [N,3,S,S] in [0,1]: the visual tokens and the multi-scale maps
+    /// (detached, on the pipeline's device).</summary>
+    public VisualTokenizerOutput EncodeImages(Tensor images)
+    {
+        return InEvalMode(() =>
+        {
+            using var scope = NewDisposeScope();
+            var output = Model.VisualTokenizer.forward(images.to(Device));
+            return new VisualTokenizerOutput(output.VisualTokens.detach().MoveToOuterDisposeScope(),
+                output.MultiScaleFeatures.Select(f => f.detach().MoveToOuterDisposeScope()).ToArray());
+        });
+    }
+
+    /// <summary>Runs <paramref name="work"/> in evaluation mode without gradients, restoring the model's mode after.</summary>
+    public T InEvalMode<T>(Func<T> work)
+    {
+        bool training = Model.training;
+        Model.eval();
+        try
+        {
+            using var noGrad = no_grad();
+            return work();
+        }
+        finally
+        {
+            Model.train(training);
+        }
+    }
+
+    // A run folder mid-training has its weights in the latest checkpoint; a pipeline folder has them at the top.
+    private static string WeightsFolder(string folder) =>
+        !File.Exists(Path.Combine(folder, ModelCheckpoint.WeightsFile)) && new CheckpointStore(folder).Latest is string latest ? latest : folder;
+
+    private static string Find(string folder, string source, string file)
+    {
+        string top = Path.Combine(folder, file);
+        if (File.Exists(top)) return top;
+        string inner = Path.Combine(source, file);
+        if (File.Exists(inner)) return inner;
+        throw new FileNotFoundException($"{folder} is not a pipeline or run folder (no {file}); train one with `mmi train` or write one with SavePretrained.", top);
+    }
+}
