@@ -82,6 +82,11 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
     /// Returns [N,Q,DOut].
     /// </summary>
     public Tensor forward(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex, Tensor attentionMask) =>
+        forward(query, referencePoints, inputFlatten, MultiScaleDeformableAttention.ReadShapes(spatialShapes), MultiScaleDeformableAttention.ReadStarts(levelStartIndex), attentionMask);
+
+    /// <summary>The same forward pass with the geometry as host-side integers (what the decoder passes: reading shape
+    /// tensors back from a GPU would force a synchronisation in every layer).</summary>
+    public Tensor forward(Tensor query, Tensor referencePoints, Tensor inputFlatten, IReadOnlyList<(long H, long W)> spatialShapes, IReadOnlyList<long> levelStartIndex, Tensor attentionMask) =>
         Compute(query, referencePoints, inputFlatten, spatialShapes, levelStartIndex, attentionMask, straightforward: false, inspect: null).Output;
 
     /// <summary>
@@ -89,6 +94,10 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
     /// (detached copies; the output is identical to <see cref="forward"/>).
     /// </summary>
     public MmfsSamples Inspect(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex, Tensor attentionMask, long[] queryIndices) =>
+        Inspect(query, referencePoints, inputFlatten, MultiScaleDeformableAttention.ReadShapes(spatialShapes), MultiScaleDeformableAttention.ReadStarts(levelStartIndex), attentionMask, queryIndices);
+
+    /// <summary><see cref="Inspect(Tensor, Tensor, Tensor, Tensor, Tensor, Tensor, long[])"/> with host-side geometry.</summary>
+    public MmfsSamples Inspect(Tensor query, Tensor referencePoints, Tensor inputFlatten, IReadOnlyList<(long H, long W)> spatialShapes, IReadOnlyList<long> levelStartIndex, Tensor attentionMask, long[] queryIndices) =>
         Compute(query, referencePoints, inputFlatten, spatialShapes, levelStartIndex, attentionMask, straightforward: false, inspect: queryIndices);
 
     /// <summary>
@@ -97,24 +106,25 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
     /// as an independent cross-check in tests.
     /// </summary>
     public Tensor ForwardStraightforward(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex, Tensor attentionMask) =>
-        Compute(query, referencePoints, inputFlatten, spatialShapes, levelStartIndex, attentionMask, straightforward: true, inspect: null).Output;
+        Compute(query, referencePoints, inputFlatten, MultiScaleDeformableAttention.ReadShapes(spatialShapes), MultiScaleDeformableAttention.ReadStarts(levelStartIndex),
+            attentionMask, straightforward: true, inspect: null).Output;
 
-    private MmfsSamples Compute(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex,
+    private MmfsSamples Compute(Tensor query, Tensor referencePoints, Tensor inputFlatten, IReadOnlyList<(long H, long W)> shapes, IReadOnlyList<long> starts,
         Tensor attentionMask, bool straightforward, long[]? inspect)
     {
         int m = Options.NHeads, p = Options.NPoints, lv = Options.NLevels, dv = Options.ValueDim, d = dv / m;
-        CheckShapes(query, referencePoints, inputFlatten, spatialShapes, levelStartIndex, attentionMask);
+        CheckShapes(query, referencePoints, inputFlatten, shapes.Count, starts.Count, attentionMask);
         long n = query.shape[0], q = query.shape[1], images = inputFlatten.shape[1], s = inputFlatten.shape[2];
         long slots = images * lv;
-        var shapes = MultiScaleDeformableAttention.ReadShapes(spatialShapes);
-        var starts = MultiScaleDeformableAttention.ReadStarts(levelStartIndex);
 
         // 1. Relative image index per (row, image): the most recent visible image is 1, the one before 2, ...; hidden 0.
         Tensor mask = attentionMask.to(int64);
         mask = mask.dim() == 2 ? mask.unsqueeze(1) : mask.shape[1] != q ? mask.narrow(1, mask.shape[1] - 1, 1) : mask; // [N,R,I]
         long rows = mask.shape[1];
         Tensor rel = (mask.sum(-1, keepdim: true) + 1 - mask.cumsum(-1)) * mask;
-        long maxRel = rel.max().item<long>();
+        // a token sees at most I images, so only then can a relative index reach the table's end (checked on the host
+        // when it cannot: reading rel back would synchronise a GPU in every layer)
+        long maxRel = images < Options.MaxImagesPerSequence ? 0 : rel.max().item<long>();
         if (maxRel >= Options.MaxImagesPerSequence)
             throw new ArgumentException($"attentionMask lets a token see {maxRel} images, but MaxImagesPerSequence is {Options.MaxImagesPerSequence} (relative indices must stay below it).");
         Tensor relT = rel.transpose(1, 2); // [N,I,R]
@@ -162,7 +172,7 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
         Tensor locations;
         if (reference.shape[^1] == 2)
         {
-            Tensor normalizer = spatialShapes.to(query.dtype).to(query.device).flip(-1); // (W,H) per slot
+            Tensor normalizer = tensor(shapes.SelectMany(x => new double[] { x.W, x.H }).ToArray()).to(query.dtype).to(query.device); // (W,H) per slot
             locations = reference.unsqueeze(2).unsqueeze(4) + off / normalizer.view(1, 1, 1, slots, 1, 2);
         }
         else
@@ -186,7 +196,7 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
             nullWeight.index_select(1, index).squeeze(-1).detach().clone());
     }
 
-    private void CheckShapes(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex, Tensor mask)
+    private void CheckShapes(Tensor query, Tensor referencePoints, Tensor inputFlatten, int shapeRows, int startCount, Tensor mask)
     {
         static string S(Tensor t) => "[" + string.Join(",", t.shape) + "]";
         if (query.dim() != 3 || query.shape[2] != Options.QueryDim)
@@ -195,10 +205,10 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
         if (inputFlatten.dim() != 4 || inputFlatten.shape[0] != n || inputFlatten.shape[3] != Options.DValue)
             throw new ArgumentException($"MMFS inputFlatten must be [{n},I,S,{Options.DValue}]; got {S(inputFlatten)}.");
         long images = inputFlatten.shape[1];
-        if (spatialShapes.dim() != 2 || spatialShapes.shape[0] != images * Options.NLevels || spatialShapes.shape[1] != 2)
-            throw new ArgumentException($"MMFS spatialShapes must be [{images * Options.NLevels},2] (I·NLevels rows of (H,W)); got {S(spatialShapes)}.");
-        if (levelStartIndex.dim() != 1 || levelStartIndex.shape[0] != images * Options.NLevels)
-            throw new ArgumentException($"MMFS levelStartIndex must be [{images * Options.NLevels}]; got {S(levelStartIndex)}.");
+        if (shapeRows != images * Options.NLevels)
+            throw new ArgumentException($"MMFS spatialShapes must be [{images * Options.NLevels},2] (I·NLevels rows of (H,W)); got {shapeRows} rows.");
+        if (startCount != images * Options.NLevels)
+            throw new ArgumentException($"MMFS levelStartIndex must be [{images * Options.NLevels}]; got [{startCount}].");
         bool maskOk = mask.dim() == 2 ? mask.shape[0] == n && mask.shape[1] == images
                     : mask.dim() == 3 && mask.shape[0] == n && mask.shape[2] == images;
         if (!maskOk)

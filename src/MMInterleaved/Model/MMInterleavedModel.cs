@@ -178,9 +178,7 @@ public sealed class MMInterleavedModel : nn.Module
         var slots = InterleavedSequence.GatherSlots(perImage, counts);              // [B,I,S,W]
         long slotCount = slots.shape[1];
         var shapes = Enumerable.Repeat(levelShapes, (int)slotCount).SelectMany(x => x).ToArray();
-        return new VisualMemory(slots,
-            tensor(shapes.SelectMany(s => new[] { s.H, s.W }).ToArray(), device: ids.device).view(-1, 2),
-            tensor(MultiScaleDeformableAttention.StartsOf(shapes), device: ids.device),
+        return new VisualMemory(slots, shapes, MultiScaleDeformableAttention.StartsOf(shapes),
             InterleavedSequence.VisibilityMask(ids, Config.Tokens, cross.MultiImage));
     }
 
@@ -194,9 +192,7 @@ public sealed class MMInterleavedModel : nn.Module
             : cross.FeatureLevels.Select(i => ((long)Config.MultiScaleSides[i], (long)Config.MultiScaleSides[i])).ToArray();
         long s = shapes.Sum(x => x.H * x.W);
         long width = cross.Kind == CrossAttentionKind.DenseResamplerTokens ? Config.Decoder.HiddenSize : Config.Vision.HiddenSize;
-        return new VisualMemory(zeros([b, 1, s, width], dtype: dtype, device: device),
-            tensor(shapes.SelectMany(x => new[] { x.H, x.W }).ToArray(), device: device).view(-1, 2),
-            tensor(MultiScaleDeformableAttention.StartsOf(shapes), device: device),
+        return new VisualMemory(zeros([b, 1, s, width], dtype: dtype, device: device), shapes, MultiScaleDeformableAttention.StartsOf(shapes),
             zeros([b, l, 1], dtype: int64, device: device));
     }
 

@@ -29,9 +29,7 @@ public class LlamaDecoderTests
     {
         (long, long)[] shapes = [(4, 4), (2, 2), (4, 4), (2, 2)];
         var mask = stack(Enumerable.Range(0, (int)l).Select(t => tensor(new long[] { t >= 2 ? 1 : 0, t >= 5 ? 1 : 0 })).ToArray()).unsqueeze(0).expand(b, l, 2);
-        return new VisualMemory(randn([b, 2, 20, 8], generator: g, dtype: float64),
-            tensor(shapes.SelectMany(s => new[] { s.Item1, s.Item2 }).ToArray()).view(-1, 2),
-            tensor(MultiScaleDeformableAttention.StartsOf(shapes)), mask.contiguous());
+        return new VisualMemory(randn([b, 2, 20, 8], generator: g, dtype: float64), shapes, MultiScaleDeformableAttention.StartsOf(shapes), mask.contiguous());
     }
 
     private static Tensor Positions(long b, long l, long start = 0) => arange(start, start + l).unsqueeze(0).expand(b, l);

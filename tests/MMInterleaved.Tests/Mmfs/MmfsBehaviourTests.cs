@@ -39,6 +39,26 @@ public class MmfsBehaviourTests
     }
 
     [Fact]
+    public void Host_side_geometry_gives_the_tensor_geometry_result_and_the_relative_index_limit_still_holds()
+    {
+        using var scope = NewDisposeScope();
+        var module = Module();
+        var x = Make(2, 3, 2, new Generator(9));
+        var mask = ones(2, 3, 2, dtype: int64);
+        var fromTensors = module.forward(x.Query, x.Reference, x.Features, x.Shapes, x.Starts, mask);
+        var fromHost = module.forward(x.Query, x.Reference, x.Features, MultiScaleDeformableAttention.ReadShapes(x.Shapes), MultiScaleDeformableAttention.ReadStarts(x.Starts), mask);
+        Assert.True(fromTensors.eq(fromHost).all().item<bool>());
+        // with as many image slots as the relative-index table has rows, a token seeing all of them is refused
+        var many = Make(1, 1, Small.MaxImagesPerSequence, new Generator(10));
+        var all = ones(1, 1, Small.MaxImagesPerSequence, dtype: int64);
+        var e = Assert.Throws<ArgumentException>(() => module.forward(many.Query, many.Reference, many.Features, many.Shapes, many.Starts, all));
+        Assert.Contains("MaxImagesPerSequence", e.Message);
+        var fewer = all.clone();
+        fewer[0, 0, 0] = 0;   // one hidden: the largest relative index is one below the limit
+        Assert.Equal([1, 1, Small.DOut], module.forward(many.Query, many.Reference, many.Features, many.Shapes, many.Starts, fewer).shape);
+    }
+
+    [Fact]
     public void A_query_that_may_see_no_image_outputs_exactly_the_output_projection_bias()
     {
         using var scope = NewDisposeScope();
