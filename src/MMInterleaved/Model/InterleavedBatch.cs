@@ -13,6 +13,6 @@ public sealed record InterleavedBatch(Tensor InputIds, Tensor AttentionMask, Ten
     long[]? PromptOffsets = null, Tensor? TargetMask = null)
 {
     /// <summary>The batch on <paramref name="device"/> (itself when it is there already).</summary>
-    public InterleavedBatch To(Device device) => InputIds.device == device ? this
+    public InterleavedBatch To(Device device) => InputIds.device_type == device.type && InputIds.device_index == device.index ? this
         : this with { InputIds = InputIds.to(device), AttentionMask = AttentionMask.to(device), Images = Images.to(device), TargetMask = TargetMask?.to(device) };
 }
