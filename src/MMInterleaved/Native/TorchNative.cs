@@ -45,7 +45,7 @@ public static class TorchNative
             }
             NativeLibrary.Load(path);
             loadedFrom = path;
-            MkldnnSwitch.Apply(Path.GetDirectoryName(path)!);
+            CpuConvolutionBackends.Apply(Path.GetDirectoryName(path)!);
         }
     }
 

@@ -49,7 +49,7 @@ public sealed record EnvironmentReport(
         ("threads", Threads.ToString(System.Globalization.CultureInfo.InvariantCulture)),
         ("quick mode (MMI_QUICK)", QuickMode ? "on" : "off"),
         ("native bridge", NativeBridge ?? "(loaded by TorchSharp's own probing)"),
-        ("oneDNN CPU kernels", MkldnnSwitch.Enabled switch { true => "on (MMI_MKLDNN=1)", false => "off (its conv2d backward gave non-finite gradients here; MMI_MKLDNN=1 keeps it on)", null => "libtorch's default" }),
+        ("oneDNN and NNPACK CPU kernels", CpuConvolutionBackends.MkldnnEnabled switch { true => "on (MMI_MKLDNN=1)", false => "off (oneDNN's conv2d backward gave non-finite gradients here; MMI_MKLDNN=1 keeps them on)", null => "libtorch's default" }),
         ("Fashion-MNIST (optional)", FashionMnist ?? "missing: " + OptionalData.FashionMnistHint),
         ("font (optional)", Font ?? "missing: `apt-get install fonts-dejavu-core` (built-in data draws glyphs from shapes and needs no font)"),
     ];

@@ -44,9 +44,9 @@ public static class ParameterGroups
         }).ToList();
     }
 
-    /// <summary>An AdamW optimizer over the groups.</summary>
+    /// <summary>An AdamW optimizer over the groups (<see cref="ScalarSafeAdamW"/>: TorchSharp's update, safe in threads).</summary>
     public static AdamW CreateOptimizer(IReadOnlyList<Group> groups, TrainingConfig config) =>
-        torch.optim.AdamW(groups.Select(g => new AdamW.ParamGroup(g.Parameters.Select(p => p.Parameter), g.LearningRate,
+        new ScalarSafeAdamW(groups.Select(g => new AdamW.ParamGroup(g.Parameters.Select(p => p.Parameter), g.LearningRate,
             config.Beta1, config.Beta2, config.Eps, g.WeightDecay, false, false)), config.LearningRate, config.Beta1, config.Beta2,
-            config.Eps, config.WeightDecay, false, false);
+            config.Eps, config.WeightDecay);
 }
