@@ -1,0 +1,117 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// Reproduces the paper's comprehension experiments in one call, as `mmi reproduce` does: the settings of the mode and
+/// request, the run-folder policy, the ablations (runs shared with other experiments' results reused), the few-shot
+/// curves of every trained source, the efficiency measurement, and the summary over every result in the folder.
+/// </summary>
+public static class Reproduction
+{
+    /// <summary>The few-shot sources: the token-efficiency runs (single images) and the in-context-training runs.</summary>
+    public static IReadOnlyList<string> FewShotSources { get; } = [AblationCatalog.TokenEfficiency.Id, AblationCatalog.InContextTraining.Id];
+
+    /// <summary>
+    /// The settings a request runs with. Run folders (checkpoints) never go into a results folder meant for committing,
+    /// and quick runs keep their own: a quick run of seed 0 would otherwise replace the full run's checkpoint that few-shot
+    /// evaluates.
+    /// </summary>
+    public static ExperimentSettings SettingsFor(ReproductionRequest request)
+    {
+        var settings = request.Quick ? ExperimentSettings.QuickSettings : ExperimentSettings.Full;
+        if (request.Seeds is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
+        if (request.Steps is int s) settings = settings with { Steps = s };
+        if (request.Parallelism is int p) settings = settings with { Parallelism = p };
+        return (settings with
+        {
+            Resume = request.Resume, OutFolder = request.OutFolder,
+            RunsFolder = Path.Combine("artifacts", request.Quick ? "reproduce-quick" : "reproduce", "runs"),
+        }).Validated();
+    }
+
+    /// <summary>Runs <paramref name="request"/>; <paramref name="log"/> hears a line per stage and per finished run or
+    /// point. Writes every result and page into the out folder, then the summary of all results there.</summary>
+    public static ReproductionOutcome Run(ReproductionRequest request, Action<string>? log = null)
+    {
+        string id = request.Experiment;
+        IReadOnlyList<AblationExperiment> chosen = id switch
+        {
+            "all" => AblationCatalog.All,
+            FewShotExperiment.Id or EfficiencyExperiment.Id => [],
+            _ => [AblationCatalog.Get(id)],   // an unknown id throws, naming the known ones
+        };
+        var settings = SettingsFor(request);
+        string folder = request.OutFolder;
+
+        var results = new List<ExperimentResult>();
+        foreach (var experiment in chosen)
+        {
+            int total = experiment.Variants.Count * settings.Seeds.Count, done = 0;
+            log?.Invoke($"{experiment.Title}: {total} runs of {experiment.SettingsFor(settings).Steps} steps ({settings.Preset}{(request.Quick ? ", quick" : "")}), {settings.Parallelism} at once");
+            var earlier = request.Reuse ? ExperimentResult.LoadFolder(folder).Concat(results).ToList() : [];
+            var result = ExperimentRunner.Run(experiment, settings, request.Command, record =>
+            {
+                lock (results)
+                {
+                    done++;
+                    log?.Invoke($"  [{done}/{total}] {record.Variant} seed {record.Seed}: " +
+                        string.Join(", ", record.Metrics.Select(kv => FormattableString.Invariant($"{kv.Key} {kv.Value:F1}"))) +
+                        FormattableString.Invariant($" ({record.TrainSeconds / 60:F1} min)") + (record.ReusedFrom is null ? "" : $", reused from {record.ReusedFrom}"));
+                }
+            }, earlier);
+            ExperimentReport.Write(result, folder);
+            results.Add(result);
+        }
+
+        var curves = new List<FewShotResult>();
+        if (id is "all" or FewShotExperiment.Id)
+            foreach (var source in FewShotInputs(request, folder))
+            {
+                int questions = request.Quick ? 8 : request.Questions;
+                log?.Invoke($"Few-shot (paper Figure 6 left): the {source.Id} runs with {string.Join(", ", FewShotExperiment.ShotCounts)} shots, {questions} questions each");
+                var curve = FewShotExperiment.Run(source, settings.RunsFolder!, questions, request.Command,
+                    p => log?.Invoke(FormattableString.Invariant($"  {p.Variant} seed {p.Seed}, {p.Shots}-shot: {p.Overall:F1} %")));
+                curve.Write(folder);
+                log?.Invoke($"  Verdict: {curve.Verdict()}.");
+                curves.Add(curve);
+            }
+
+        EfficiencyResult? efficiency = null;
+        if (id is "all" or EfficiencyExperiment.Id)
+        {
+            int repeats = request.Quick ? 2 : request.Repeats;
+            log?.Invoke($"Efficiency (paper Figure 6 right): three arms, {repeats} timed steps each");
+            efficiency = EfficiencyExperiment.Run(settings, repeats, request.Command);
+            efficiency.Write(folder);
+            var o = efficiency.MmfsOverhead;
+            var m = efficiency.ManyTokensOverMmfs;
+            log?.Invoke(FormattableString.Invariant(
+                $"  MMFS over no MMFS: FLOPs {o.Flops:+0%;-0%}, parameters {o.Parameters:+0%;-0%}, step time {o.Runtime:+0%;-0%}, step memory {o.Memory:+0%;-0%} (paper +2%, +2%, +6%, +3%); 8x tokens without MMFS over MMFS: FLOPs {m.Flops:F2}x, time {m.Runtime:F2}x (paper 2.8x, 1.3x)"));
+        }
+
+        WriteSummary(folder);
+        return new ReproductionOutcome(results, curves, efficiency, settings);
+    }
+
+    /// <summary>Writes summary.md/.html over every result in <paramref name="folder"/>, so one experiment at a time still
+    /// builds the whole report.</summary>
+    public static void WriteSummary(string folder)
+    {
+        string efficiencyFile = Path.Combine(folder, EfficiencyExperiment.Id + ".json");
+        var fewShotCurves = AblationCatalog.All.Select(e => Path.Combine(folder, FewShotResult.FileStemOf(e.Id) + ".json")).Where(File.Exists).Select(FewShotResult.Load).ToList();
+        ExperimentReport.WriteSummary(ExperimentResult.LoadFolder(folder), folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null, fewShotCurves);
+    }
+
+    // The trained sources few-shot evaluates: the request's one (which must exist), else every known one present.
+    private static IEnumerable<ExperimentResult> FewShotInputs(ReproductionRequest request, string folder)
+    {
+        string? only = request.FewShotSource;
+        if (only is not null && !FewShotSources.Contains(only))
+            throw new ArgumentException($"--source is {only}; few-shot evaluates the runs of {string.Join(" or ", FewShotSources)}.");
+        if (only is not null && !File.Exists(Path.Combine(folder, only + ".json")))
+            throw new FileNotFoundException($"--source {only}: {Path.Combine(folder, only + ".json")} is missing; run `mmi reproduce {only}` with the same --out first.");
+        var paths = (only is null ? FewShotSources : [only]).Select(source => Path.Combine(folder, source + ".json")).Where(File.Exists).ToList();
+        if (paths.Count == 0)
+            throw new FileNotFoundException($"few-shot evaluates the token-efficiency runs: {Path.Combine(folder, AblationCatalog.TokenEfficiency.Id + ".json")} is missing; run `mmi reproduce token-efficiency` with the same --out first.");
+        return paths.Select(ExperimentResult.Load);
+    }
+}
