@@ -52,11 +52,13 @@ public sealed record ExperimentSettings
     /// <summary>The full setting.</summary>
     public static ExperimentSettings Full => new();
 
-    /// <summary>The quick setting: tiny preset, 6 steps, 2 seeds, 24 test questions.</summary>
+    /// <summary>The quick setting: tiny preset, 6 steps, 2 seeds, 24 test questions, one run at a time. Why one: the tiny
+    /// model's many small operations make TorchSharp's implicit-Scalar race (README, platform notes) likely when two runs
+    /// train in threads; the quick runs measure nothing, so threads would only save seconds.</summary>
     public static ExperimentSettings QuickSettings => new()
     {
         Quick = true, Preset = "tiny", Steps = 6, WarmupSteps = 1, Seeds = [0, 1], BatchSize = 4, MaxTextLength = 56, QuestionsPerImage = 2,
-        TestQuestions = 24, CurveEvery = 3, CurveQuestions = 8, TestCaptions = 8, CurveCaptions = 4,
+        TestQuestions = 24, CurveEvery = 3, CurveQuestions = 8, TestCaptions = 8, CurveCaptions = 4, Parallelism = 1,
     };
 
     /// <summary>Throws an ArgumentException naming the field, its value and what is allowed.</summary>
