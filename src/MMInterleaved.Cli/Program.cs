@@ -30,13 +30,23 @@ public static class Program
         bool verbose = args.Contains(VerboseFlag);
         try
         {
-            return BuildRoot().Parse(args.Where(a => a != VerboseFlag).ToArray()).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            try
+            {
+                return BuildRoot().Parse(args.Where(a => a != VerboseFlag).ToArray()).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
+            }
+            catch (AggregateException e) when (e.InnerExceptions.Count == 1)
+            {
+                // a run in a parallel loop failed: report what failed, not the loop
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(e.InnerException!).Throw();
+                throw;
+            }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or IOException or InvalidDataException or FormatException
-                                      or System.Text.Json.JsonException or NotSupportedException or UnauthorizedAccessException)
+                                      or System.Text.Json.JsonException or NotSupportedException or UnauthorizedAccessException
+                                      or System.Runtime.InteropServices.ExternalException)
         {
-            // Bad input: one clear line that says what is wrong, no stack trace (unless --verbose).
-            Console.Error.WriteLine($"mmi: {e.Message}");
+            // Bad input (or a libtorch error): one clear line that says what is wrong, no stack trace (unless --verbose).
+            Console.Error.WriteLine($"mmi: {e.Message.Split('\n')[0].Trim()}");
             if (verbose) Console.Error.WriteLine(e);
             return 2;
         }

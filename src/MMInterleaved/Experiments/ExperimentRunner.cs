@@ -18,7 +18,7 @@ public static class ExperimentRunner
     /// <see cref="RunRecord.ReusedFrom"/>; this is how the paper's tables share one baseline row.
     /// </summary>
     public static ExperimentResult Run(AblationExperiment experiment, ExperimentSettings settings, string command = "", Action<RunRecord>? progress = null,
-        IEnumerable<ExperimentResult>? reusable = null)
+        IEnumerable<ExperimentResult>? reusable = null, Action<string>? retried = null)
     {
         settings = experiment.SettingsFor(settings).Validated();
         var jobs = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (Variant: v, Seed: seed))).ToList();
@@ -40,7 +40,8 @@ public static class ExperimentRunner
             {
                 string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
                 var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.Training) : null)
-                    ?? AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.Training);
+                    ?? ExecuteRetryingNativeRace(() => AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.Training),
+                        settings.Parallelism > 1, $"{job.Variant.Name} seed {job.Seed}", retried);
                 records.Add(record);
                 progress?.Invoke(record);
             });
@@ -51,6 +52,28 @@ public static class ExperimentRunner
         }
         var order = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (v.Name, seed))).ToList();
         return Summarise(experiment, settings, records.OrderBy(r => order.IndexOf((r.Variant, r.Seed))).ToList(), command);
+    }
+
+    /// <summary>
+    /// Runs one training job; when runs share the process in threads, a libtorch error is retried (at most twice, from
+    /// scratch: runs are deterministic, so the record is the one an undisturbed run gives). Why: TorchSharp 0.107 leaves its
+    /// implicit Scalars to a finalizer, and a GC triggered by the other thread can free one in the middle of its native call
+    /// (README, platform notes; seen once in a 2000-step run under heavy load). Alone, the race cannot happen, so nothing
+    /// is retried then.
+    /// </summary>
+    internal static RunRecord ExecuteRetryingNativeRace(Func<RunRecord> execute, bool threaded, string name, Action<string>? retried)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return execute();
+            }
+            catch (ExternalException e) when (threaded && attempt < 3)
+            {
+                retried?.Invoke($"{name}: libtorch error in a threaded run ({e.Message.Split('\n')[0].Trim()}); training it again (attempt {attempt + 1} of 3)");
+            }
+        }
     }
 
     /// <summary>Every run of <paramref name="results"/> (other experiments than <paramref name="experimentId"/>, known to

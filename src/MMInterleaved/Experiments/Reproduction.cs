@@ -57,7 +57,7 @@ public static class Reproduction
                         string.Join(", ", record.Metrics.Select(kv => FormattableString.Invariant($"{kv.Key} {kv.Value:F1}"))) +
                         FormattableString.Invariant($" ({record.TrainSeconds / 60:F1} min)") + (record.ReusedFrom is null ? "" : $", reused from {record.ReusedFrom}"));
                 }
-            }, earlier);
+            }, earlier, line => log?.Invoke("  " + line));
             ExperimentReport.Write(result, folder);
             results.Add(result);
         }

@@ -152,4 +152,22 @@ public sealed class ExperimentRunTests
         Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant, settings, 0, new AblationTraining(FewShotShots: 2)));
         Assert.NotEqual(fingerprint, AblationRun.Fingerprint(AblationCatalog.TokenEfficiency.Variants.First(v => v.Name != "mmfs-8"), settings, 0));
     }
+
+    [Fact]
+    public void A_libtorch_error_in_a_threaded_run_is_retried_at_most_twice_and_never_when_alone()
+    {
+        var record = new RunRecord("v", 0, 1, 1, 1, 1, new Dictionary<string, double>(), []);
+        int calls = 0;
+        var notes = new List<string>();
+        RunRecord Flaky() => ++calls < 3 ? throw new System.Runtime.InteropServices.ExternalException("Unknown scalar type.\nframe #0") : record;
+        Assert.Same(record, ExperimentRunner.ExecuteRetryingNativeRace(Flaky, threaded: true, "v seed 0", notes.Add));
+        Assert.Equal(3, calls);
+        Assert.Equal(2, notes.Count);
+        Assert.Contains("Unknown scalar type", notes[0]);
+        calls = -10;   // fails every time: the third failure propagates
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => ExperimentRunner.ExecuteRetryingNativeRace(Flaky, threaded: true, "v", null));
+        calls = 0;     // alone the race cannot happen: the first failure propagates
+        Assert.Throws<System.Runtime.InteropServices.ExternalException>(() => ExperimentRunner.ExecuteRetryingNativeRace(Flaky, threaded: false, "v", null));
+        Assert.Equal(1, calls);
+    }
 }
