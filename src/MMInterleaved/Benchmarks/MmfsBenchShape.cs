@@ -1,7 +1,7 @@
 namespace MMInterleaved.Benchmarks;
 
 /// <summary>A problem size for <see cref="MmfsBenchmark"/>: one batch of Tokens queries over Images images.</summary>
-public sealed record MmfsBenchShape(string Name, int DQuery, int DModel, double Ratio, int DValue, int Heads, int Points,
+public sealed record MmfsBenchShape(string Name, int DQuery, int DModel, double Ratio, int DValue, int NumHeads, int NumPoints,
     int[] Levels, int BaseSide, int Images, int Tokens)
 {
     /// <summary>Query 256, value width 128, 4 heads, 4 points, levels 16/8/4 on base 8, 4 images, 128 tokens.</summary>

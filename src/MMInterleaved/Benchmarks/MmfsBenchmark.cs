@@ -23,12 +23,12 @@ public static class MmfsBenchmark
         device ??= CPU;
         manual_seed(seed);
         var options = new MmfsOptions(DModel: shape.DModel, DQuery: shape.DQuery, DValue: shape.DValue, DOut: shape.DQuery,
-            NLevels: shape.Levels.Length, NHeads: shape.Heads, NPoints: shape.Points, Ratio: shape.Ratio,
+            NumLevels: shape.Levels.Length, NumHeads: shape.NumHeads, NumPoints: shape.NumPoints, Ratio: shape.Ratio,
             OffsetInitMagnitude: shape.BaseSide / 4.0, SpatialShapes: shape.Levels, BaseSpatialShape: shape.BaseSide,
             MaxImagesPerSequence: 50) { ProjectionInitStd = 0.02 };
         var mmfs = new MultiModalFeatureSynchronizer(options);
         mmfs.to(device);
-        var dense = new DenseCrossAttention(shape.DQuery, shape.DValue, shape.ValueDim, shape.Heads, shape.DQuery);
+        var dense = new DenseCrossAttention(shape.DQuery, shape.DValue, shape.ValueDim, shape.NumHeads, shape.DQuery);
         dense.to(device);
 
         long t = shape.Tokens, images = shape.Images, s = shape.PositionsPerImage;
@@ -43,10 +43,10 @@ public static class MmfsBenchmark
         var upstream = randn(1, t, shape.DQuery, device: device);
 
         // Core inputs of the same size as inside the synchronizer.
-        int d = shape.ValueDim / shape.Heads, slots = (int)images * shape.Levels.Length;
-        var value = randn(1, images * s, shape.Heads, d, device: device);
-        var locations = rand([1, t, shape.Heads, slots, shape.Points, 2], device: device);
-        var weights = rand([1, t, shape.Heads, slots, shape.Points], device: device).softmax(-1);
+        int d = shape.ValueDim / shape.NumHeads, slots = (int)images * shape.Levels.Length;
+        var value = randn(1, images * s, shape.NumHeads, d, device: device);
+        var locations = rand([1, t, shape.NumHeads, slots, shape.NumPoints, 2], device: device);
+        var weights = rand([1, t, shape.NumHeads, slots, shape.NumPoints], device: device).softmax(-1);
         var coreUpstream = randn(1, t, shape.ValueDim, device: device);
 
         double difference;
@@ -95,7 +95,7 @@ public static class MmfsBenchmark
     public static double ForwardMacs(MmfsBenchShape shape, MmfsOptions options)
     {
         double q = shape.Tokens, images = shape.Images, s = shape.PositionsPerImage, dq = shape.DQuery, dv = shape.ValueDim;
-        double m = shape.Heads, p = shape.Points, lv = shape.Levels.Length, e = options.MaxImagesPerSequence;
+        double m = shape.NumHeads, p = shape.NumPoints, lv = shape.Levels.Length, e = options.MaxImagesPerSequence;
         double value = images * s * shape.DValue * dv;                    // value_proj on every image position
         double dynamic = q * dq * dq;                                      // dynamic_offset_mask, once per token
         double offsets = (q + e) * dq * m * p * 2;                         // per token + per relative index

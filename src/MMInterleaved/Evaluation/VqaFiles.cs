@@ -1,11 +1,12 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using MMInterleaved.Data;
 
 namespace MMInterleaved.Evaluation;
 
 /// <summary>
-/// Readers for the official VQA v2 files. Problems throw <see cref="InvalidDataException"/> whose message starts with
+/// Readers for the official VQA v2 files. Problems throw <see cref="DataFormatException"/> whose message starts with
 /// the file at fault and says what is wrong.
 /// <list type="bullet">
 /// <item>questions: <c>{"questions": [{"question_id", "image_id", "question"}]}</c> (other top-level fields such as
@@ -21,17 +22,17 @@ public static class VqaFiles
     /// <summary>Reads a questions file: question id → question text, in file order.</summary>
     public static IReadOnlyDictionary<long, string> ReadQuestions(string path)
     {
-        using var document = EvaluationJson.Parse(path);
-        var root = EvaluationJson.Root(document, JsonValueKind.Object, path, "an object with a \"questions\" array");
+        using var document = JsonFields.Parse(path);
+        var root = JsonFields.Root(document, JsonValueKind.Object, path, "an object with a \"questions\" array");
         var questions = new Dictionary<long, string>();
         int i = 0;
-        foreach (var question in EvaluationJson.Array(root, "questions", "", path).EnumerateArray())
+        foreach (var question in JsonFields.Array(root, "questions", "", path).EnumerateArray())
         {
             string where = $"questions[{i++}]";
-            long id = EvaluationJson.Id(question, "question_id", where, path);
-            EvaluationJson.Id(question, "image_id", where, path);
-            string text = EvaluationJson.String(question, "question", where, path);
-            if (!questions.TryAdd(id, text)) throw EvaluationJson.Fail(path, $"{where}.question_id {id} appears twice.");
+            long id = JsonFields.IntegerId(question, "question_id", where, path);
+            JsonFields.IntegerId(question, "image_id", where, path);
+            string text = JsonFields.String(question, "question", where, path);
+            if (!questions.TryAdd(id, text)) throw JsonFields.Fail(path, $"{where}.question_id {id} appears twice.");
         }
         return questions;
     }
@@ -39,48 +40,48 @@ public static class VqaFiles
     /// <summary>Reads an annotations file, in file order.</summary>
     public static IReadOnlyList<VqaAnnotation> ReadAnnotations(string path)
     {
-        using var document = EvaluationJson.Parse(path);
-        var root = EvaluationJson.Root(document, JsonValueKind.Object, path, "an object with an \"annotations\" array");
+        using var document = JsonFields.Parse(path);
+        var root = JsonFields.Root(document, JsonValueKind.Object, path, "an object with an \"annotations\" array");
         var annotations = new List<VqaAnnotation>();
         var seen = new HashSet<long>();
         int i = 0;
-        foreach (var item in EvaluationJson.Array(root, "annotations", "", path).EnumerateArray())
+        foreach (var item in JsonFields.Array(root, "annotations", "", path).EnumerateArray())
         {
             string where = $"annotations[{i++}]";
-            long questionId = EvaluationJson.Id(item, "question_id", where, path);
-            long imageId = EvaluationJson.Id(item, "image_id", where, path);
-            string questionType = EvaluationJson.String(item, "question_type", where, path);
-            string answerType = EvaluationJson.String(item, "answer_type", where, path);
+            long questionId = JsonFields.IntegerId(item, "question_id", where, path);
+            long imageId = JsonFields.IntegerId(item, "image_id", where, path);
+            string questionType = JsonFields.String(item, "question_type", where, path);
+            string answerType = JsonFields.String(item, "answer_type", where, path);
             string? multipleChoice = item.TryGetProperty("multiple_choice_answer", out _)
-                ? EvaluationJson.String(item, "multiple_choice_answer", where, path) : null;
+                ? JsonFields.String(item, "multiple_choice_answer", where, path) : null;
             var answers = new List<VqaHumanAnswer>();
             int k = 0;
-            foreach (var answer in EvaluationJson.Array(item, "answers", where, path).EnumerateArray())
+            foreach (var answer in JsonFields.Array(item, "answers", where, path).EnumerateArray())
             {
                 string answerWhere = $"{where}.answers[{k++}]";
-                answers.Add(new VqaHumanAnswer(EvaluationJson.String(answer, "answer", answerWhere, path), Identity(answer)));
+                answers.Add(new VqaHumanAnswer(JsonFields.String(answer, "answer", answerWhere, path), Identity(answer)));
             }
-            if (answers.Count == 0) throw EvaluationJson.Fail(path, $"{where}.answers is empty: question_id {questionId} needs at least one human answer.");
-            if (!seen.Add(questionId)) throw EvaluationJson.Fail(path, $"{where}.question_id {questionId} appears twice.");
+            if (answers.Count == 0) throw JsonFields.Fail(path, $"{where}.answers is empty: question_id {questionId} needs at least one human answer.");
+            if (!seen.Add(questionId)) throw JsonFields.Fail(path, $"{where}.question_id {questionId} appears twice.");
             annotations.Add(new VqaAnnotation(questionId, imageId, questionType, answerType, answers, multipleChoice));
         }
-        if (annotations.Count == 0) throw EvaluationJson.Fail(path, "\"annotations\" is empty: there is nothing to score.");
+        if (annotations.Count == 0) throw JsonFields.Fail(path, "\"annotations\" is empty: there is nothing to score.");
         return annotations;
     }
 
     /// <summary>Reads a results file: question id → predicted answer, in file order.</summary>
     public static IReadOnlyDictionary<long, string> ReadPredictions(string path)
     {
-        using var document = EvaluationJson.Parse(path);
-        var root = EvaluationJson.Root(document, JsonValueKind.Array, path, "an array of {\"question_id\", \"answer\"} objects");
+        using var document = JsonFields.Parse(path);
+        var root = JsonFields.Root(document, JsonValueKind.Array, path, "an array of {\"question_id\", \"answer\"} objects");
         var predictions = new Dictionary<long, string>();
         int i = 0;
         foreach (var item in root.EnumerateArray())
         {
             string where = $"[{i++}]";
-            long id = EvaluationJson.Id(item, "question_id", where, path);
-            string answer = EvaluationJson.String(item, "answer", where, path);
-            if (!predictions.TryAdd(id, answer)) throw EvaluationJson.Fail(path, $"{where}: question_id {id} is answered twice.");
+            long id = JsonFields.IntegerId(item, "question_id", where, path);
+            string answer = JsonFields.String(item, "answer", where, path);
+            if (!predictions.TryAdd(id, answer)) throw JsonFields.Fail(path, $"{where}: question_id {id} is answered twice.");
         }
         return predictions;
     }
@@ -101,13 +102,13 @@ public static class VqaFiles
             long id = annotations[i].QuestionId;
             annotated.Add(id);
             if (!questions.ContainsKey(id))
-                throw EvaluationJson.Fail(annotationsPath, $"annotations[{i}].question_id {id} is not a question of {questionsPath}.");
+                throw JsonFields.Fail(annotationsPath, $"annotations[{i}].question_id {id} is not a question of {questionsPath}.");
             if (!predictions.ContainsKey(id))
-                throw EvaluationJson.Fail(predictionsPath, $"question_id {id} (annotated in {annotationsPath}) has no answer.");
+                throw JsonFields.Fail(predictionsPath, $"question_id {id} (annotated in {annotationsPath}) has no answer.");
         }
         foreach (long id in predictions.Keys)
             if (!annotated.Contains(id))
-                throw EvaluationJson.Fail(predictionsPath, $"question_id {id} is answered but has no annotation in {annotationsPath}.");
+                throw JsonFields.Fail(predictionsPath, $"question_id {id} is answered but has no annotation in {annotationsPath}.");
         return (annotations, predictions);
     }
 

@@ -23,8 +23,8 @@ public static class AblationCatalog
         "With MMFS, a handful of visual tokens per image does better than 8× the tokens without MMFS, because MMFS reads " +
         "fine detail from the feature maps on demand instead of squeezing it into the tokens.",
         [
-            new("mmfs-8", $"MMFS, {FewTokens} tokens", c => WithTokens(c, FewTokens), FewTokens),
-            new("no-mmfs-64", $"no MMFS, {ManyTokens} tokens", c => WithMmfs(WithTokens(c, ManyTokens), false), ManyTokens),
+            new("mmfs-8", $"MMFS, {FewTokens} tokens", c => c.WithNumImageTokens(FewTokens), FewTokens),
+            new("no-mmfs-64", $"no MMFS, {ManyTokens} tokens", c => WithMmfs(c.WithNumImageTokens(ManyTokens), false), ManyTokens),
         ],
         [
             new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
@@ -52,8 +52,8 @@ public static class AblationCatalog
         "With MMFS and a fixed number of visual tokens, doubling the input resolution helps: MMFS reads the finer feature " +
         "maps on demand, so detail grows without adding tokens to the language model.",
         [
-            new("mmfs-8-half-res", $"MMFS, {FewTokens} tokens, half resolution", c => AtResolution(WithTokens(c, FewTokens), c.Vision.ImageSize / 2), FewTokens),
-            new("mmfs-8", $"MMFS, {FewTokens} tokens, full resolution", c => WithTokens(c, FewTokens), FewTokens),
+            new("mmfs-8-half-res", $"MMFS, {FewTokens} tokens, half resolution", c => AtResolution(c.WithNumImageTokens(FewTokens), c.Vision.ImageSize / 2), FewTokens),
+            new("mmfs-8", $"MMFS, {FewTokens} tokens, full resolution", c => c.WithNumImageTokens(FewTokens), FewTokens),
         ],
         [
             new("mmfs-8-half-res", "MMFS, 32 tokens, 224 px", 110.6, 29.8, null),
@@ -71,8 +71,8 @@ public static class AblationCatalog
         "With MMFS, accuracy needs few visual tokens; without it, accuracy depends on how many tokens carry the image, and " +
         "MMFS stays ahead at every budget.",
         [
-            .. SweepTokens.Select(k => new AblationVariant($"mmfs-{k}", $"MMFS, {k} tokens", c => WithTokens(c, k), k) { Series = "MMFS" }),
-            .. SweepTokens.Select(k => new AblationVariant($"no-mmfs-{k}", $"no MMFS, {k} tokens", c => WithMmfs(WithTokens(c, k), false), k) { Series = "no MMFS" }),
+            .. SweepTokens.Select(k => new AblationVariant($"mmfs-{k}", $"MMFS, {k} tokens", c => c.WithNumImageTokens(k), k) { Series = "MMFS" }),
+            .. SweepTokens.Select(k => new AblationVariant($"no-mmfs-{k}", $"no MMFS, {k} tokens", c => WithMmfs(c.WithNumImageTokens(k), false), k) { Series = "no MMFS" }),
         ],
         [
             new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
@@ -87,8 +87,8 @@ public static class AblationCatalog
         "in-context-training", "In-context training mix (for paper Figure 6, left)",
         "Trained with in-context examples, the model with MMFS keeps its lead as shots are added.",
         [
-            new("mmfs-8", $"MMFS, {FewTokens} tokens", c => WithTokens(c, FewTokens), FewTokens),
-            new("no-mmfs-8", $"no MMFS, {FewTokens} tokens", c => WithMmfs(WithTokens(c, FewTokens), false), FewTokens),
+            new("mmfs-8", $"MMFS, {FewTokens} tokens", c => c.WithNumImageTokens(FewTokens), FewTokens),
+            new("no-mmfs-8", $"no MMFS, {FewTokens} tokens", c => WithMmfs(c.WithNumImageTokens(FewTokens), false), FewTokens),
         ],
         [],
         [("mmfs-8", "no-mmfs-8")])

@@ -6,15 +6,11 @@ namespace MMInterleaved.Experiments;
 /// <param name="Name">Short key used in result files ("mmfs-8", "no-mmfs-64").</param>
 /// <param name="Label">What a reader sees in tables and charts.</param>
 /// <param name="Configure">The change to the preset's model config.</param>
-/// <param name="VisualTokens">The visual-token count it uses (for curves over the token budget), when that is its axis.</param>
-public sealed record AblationVariant(string Name, string Label, Func<ModelConfig, ModelConfig> Configure, int? VisualTokens = null)
+/// <param name="NumImageTokens">The visual-token count it uses (for curves over the token budget), when that is its axis.</param>
+public sealed record AblationVariant(string Name, string Label, Func<ModelConfig, ModelConfig> Configure, int? NumImageTokens = null)
 {
-    /// <summary>The line this variant belongs to in a chart over <see cref="VisualTokens"/> ("MMFS", "no MMFS"), if any.</summary>
+    /// <summary>The line this variant belongs to in a chart over <see cref="NumImageTokens"/> ("MMFS", "no MMFS"), if any.</summary>
     public string? Series { get; init; }
-
-    /// <summary>The config with <paramref name="tokens"/> visual tokens per image (resampler queries too).</summary>
-    public static ModelConfig WithTokens(ModelConfig config, int tokens) =>
-        config with { NumImageTokens = tokens, Resampler = config.Resampler with { NumQueries = tokens } };
 
     /// <summary>The config at <paramref name="imageSize"/> pixels per side (the ViT grid and the feature maps follow); a
     /// small-preset run then starts from the encoder pre-trained at that size (<see cref="ModelPresets.PretrainedEncoderFor"/>).</summary>

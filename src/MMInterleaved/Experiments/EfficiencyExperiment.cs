@@ -27,9 +27,9 @@ public static class EfficiencyExperiment
     /// <summary>The arms: name, label, config change.</summary>
     public static IReadOnlyList<AblationVariant> Arms { get; } =
     [
-        new("mmfs-8", $"MMFS, {AblationCatalog.FewTokens} tokens", c => AblationVariant.WithTokens(c, AblationCatalog.FewTokens), AblationCatalog.FewTokens),
-        new("no-mmfs-8", $"no MMFS, {AblationCatalog.FewTokens} tokens", c => AblationVariant.WithMmfs(AblationVariant.WithTokens(c, AblationCatalog.FewTokens), false), AblationCatalog.FewTokens),
-        new("no-mmfs-64", $"no MMFS, {AblationCatalog.ManyTokens} tokens", c => AblationVariant.WithMmfs(AblationVariant.WithTokens(c, AblationCatalog.ManyTokens), false), AblationCatalog.ManyTokens),
+        new("mmfs-8", $"MMFS, {AblationCatalog.FewTokens} tokens", c => c.WithNumImageTokens(AblationCatalog.FewTokens), AblationCatalog.FewTokens),
+        new("no-mmfs-8", $"no MMFS, {AblationCatalog.FewTokens} tokens", c => AblationVariant.WithMmfs(c.WithNumImageTokens(AblationCatalog.FewTokens), false), AblationCatalog.FewTokens),
+        new("no-mmfs-64", $"no MMFS, {AblationCatalog.ManyTokens} tokens", c => AblationVariant.WithMmfs(c.WithNumImageTokens(AblationCatalog.ManyTokens), false), AblationCatalog.ManyTokens),
     ];
 
     /// <summary>Measures every arm; <paramref name="repeats"/> timed steps per arm after two warm-up steps.</summary>

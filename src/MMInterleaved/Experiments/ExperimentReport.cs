@@ -96,20 +96,20 @@ public static class ExperimentReport
     /// dot; null when the experiment's variants are not a token sweep (see <see cref="AblationVariant.Series"/>).</summary>
     public static GenericChart? TokenChart(ExperimentResult result)
     {
-        var variants = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id)?.Variants.Where(v => v.Series is not null && v.VisualTokens is not null).ToList();
+        var variants = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id)?.Variants.Where(v => v.Series is not null && v.NumImageTokens is not null).ToList();
         if (variants is null || variants.Count == 0) return null;
         var traces = new List<GenericChart>();
         foreach (var metric in new[] { AblationMetrics.Reading, AblationMetrics.Attributes })
             foreach (var series in variants.GroupBy(v => v.Series!))
             {
-                var points = series.Select(v => (Tokens: v.VisualTokens!.Value, Summary: result.Summary.FirstOrDefault(s => s.Variant == v.Name)))
+                var points = series.Select(v => (Tokens: v.NumImageTokens!.Value, Summary: result.Summary.FirstOrDefault(s => s.Variant == v.Name)))
                     .Where(p => p.Summary is not null && p.Summary.Metrics.ContainsKey(metric)).OrderBy(p => p.Tokens).ToList();
                 if (points.Count == 0) continue;
                 string name = $"{series.Key}: {AblationMetrics.Labels[metric]}";
                 traces.Add(PlotlyChart.Line<int, double, string>(points.Select(p => p.Tokens).ToArray(), points.Select(p => p.Summary!.Metrics[metric].Mean).ToArray(),
                     Name: name, ShowMarkers: true));
                 var seeds = result.Runs.Where(r => series.Any(v => v.Name == r.Variant) && r.Metrics.ContainsKey(metric)).ToList();
-                traces.Add(PlotlyChart.Point<int, double, string>(seeds.Select(r => series.First(v => v.Name == r.Variant).VisualTokens!.Value).ToArray(),
+                traces.Add(PlotlyChart.Point<int, double, string>(seeds.Select(r => series.First(v => v.Name == r.Variant).NumImageTokens!.Value).ToArray(),
                     seeds.Select(r => r.Metrics[metric]).ToArray(), Name: name + " (one seed)", ShowLegend: false));
             }
         if (traces.Count == 0) return null;
@@ -132,14 +132,14 @@ public static class ExperimentReport
             text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {r.Runs.Count} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
         text.AppendLine();
         foreach (var r in results) text.AppendLine(Markdown(r));
-        foreach (var curves in fewShot ?? []) text.AppendLine(curves.Markdown());
-        if (efficiency is not null) text.AppendLine(efficiency.Markdown());
+        foreach (var curves in fewShot ?? []) text.AppendLine(FewShotReport.Markdown(curves));
+        if (efficiency is not null) text.AppendLine(EfficiencyReport.Markdown(efficiency));
         return text.ToString();
     }
 
     /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>
     public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null) =>
-        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + string.Concat((fewShot ?? []).Select(f => Chart(f.Chart()))) +
+        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + string.Concat((fewShot ?? []).Select(f => Chart(FewShotReport.Chart(f)))) +
             string.Concat(results.Select(Charts)));
 
     /// <summary>Writes <c>&lt;id&gt;.json</c>, <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> into <paramref name="folder"/>.</summary>
@@ -147,6 +147,12 @@ public static class ExperimentReport
     {
         Directory.CreateDirectory(folder);
         result.Save(Path.Combine(folder, result.Id + ".json"));
+        WritePages(result, folder);
+    }
+
+    /// <summary>Writes <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> (the JSON is left as it is).</summary>
+    public static void WritePages(ExperimentResult result, string folder)
+    {
         Atomic(Path.Combine(folder, result.Id + ".md"), Markdown(result));
         Atomic(Path.Combine(folder, result.Id + ".html"), Html(result));
     }
@@ -169,10 +175,10 @@ public static class ExperimentReport
         $"<script>{PlotlyHtml.PlotlyJs}</script></head><body>{body}</body></html>";
 
     /// <summary>The few-shot table, rendered for a notebook.</summary>
-    public static HtmlView View(FewShotResult result) => new(MarkdownToHtml(result.Markdown()));
+    public static HtmlView View(FewShotResult result) => new(MarkdownToHtml(FewShotReport.Markdown(result)));
 
     /// <summary>The efficiency tables, rendered for a notebook.</summary>
-    public static HtmlView View(EfficiencyResult result) => new(MarkdownToHtml(result.Markdown()));
+    public static HtmlView View(EfficiencyResult result) => new(MarkdownToHtml(EfficiencyReport.Markdown(result)));
 
     /// <summary>The results table, rendered for a notebook.</summary>
     public static HtmlView View(ExperimentResult result) => new(MarkdownToHtml(Markdown(result)));

@@ -1,6 +1,3 @@
-using System.Text.Json;
-using System.Text.Json.Serialization;
-
 namespace MMInterleaved.Experiments;
 
 /// <summary>
@@ -12,37 +9,16 @@ public sealed record ExperimentResult(
     IReadOnlyList<RunRecord> Runs, IReadOnlyList<VariantSummary> Summary, double EqualTimeSeconds,
     IReadOnlyList<ComparisonVerdict> Verdicts, string Verdict, string VerdictReason, IReadOnlyList<PaperRow> Paper)
 {
-    private static readonly JsonSerializerOptions Json = new()
-    {
-        WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
-        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-    };
-
     /// <summary>The JSON text.</summary>
-    public string ToJson() => JsonSerializer.Serialize(this, Json);
+    public string ToJson() => ResultFile.ToJson(this);
 
     /// <summary>Writes the JSON atomically.</summary>
-    public void Save(string path)
-    {
-        Runtime.AtomicFile.WriteAllText(path, ToJson());
-    }
+    public void Save(string path) => ResultFile.Save(this, path);
 
     /// <summary>The results of the catalog's experiments saved in <paramref name="folder"/> (<c>&lt;id&gt;.json</c>), in catalog order.</summary>
     public static IReadOnlyList<ExperimentResult> LoadFolder(string folder) =>
         AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(Load).ToList();
 
     /// <summary>Reads a saved result; a clear error names the file when it is not one.</summary>
-    public static ExperimentResult Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"no experiment result at {path}; run `mmi reproduce` to make one.", path);
-        try
-        {
-            return JsonSerializer.Deserialize<ExperimentResult>(File.ReadAllText(path), Json)
-                   ?? throw new InvalidDataException($"{path}: empty experiment result.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not an experiment result ({e.Message}).", e);
-        }
-    }
+    public static ExperimentResult Load(string path) => ResultFile.Load<ExperimentResult>(path, "an experiment result", "run `mmi reproduce`");
 }

@@ -106,7 +106,7 @@ public static class ExperimentRunner
             metricNames.ToDictionary(m => m, m => MetricSummary.Of(x.Runs.Select(r => r.Metrics.TryGetValue(m, out var v) ? v : double.NaN))),
             MetricSummary.Of(x.Runs.Select(r => AccuracyAt(r.Curve, equalTime))),
             MetricSummary.Of(x.Runs.Select(r => r.TrainSeconds)), MetricSummary.Of(x.Runs.Select(r => r.TokensPerSecond)),
-            x.Runs[0].Parameters, x.Variant.VisualTokens ?? 0)).ToList();
+            x.Runs[0].Parameters, x.Variant.NumImageTokens ?? 0)).ToList();
 
         var verdicts = new List<ComparisonVerdict>();
         foreach (var (better, worse) in experiment.Comparisons)

@@ -1,9 +1,4 @@
 using System.Globalization;
-using System.Text;
-using System.Text.Json;
-using MMInterleaved.Visualization;
-using Plotly.NET;
-using PlotlyChart = Plotly.NET.CSharp.Chart;
 
 namespace MMInterleaved.Experiments;
 
@@ -12,15 +7,14 @@ namespace MMInterleaved.Experiments;
 public sealed record FewShotResult(string Command, DateTime FinishedUtc, string SourceExperiment, int Questions,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyList<FewShotPoint> Points)
 {
-    private static readonly JsonSerializerOptions Json = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
-
     /// <summary>The file name without extension: <c>few-shot</c> for the token-efficiency runs, else <c>few-shot-&lt;source&gt;</c>.</summary>
     public string FileStem => FileStemOf(SourceExperiment);
 
     /// <summary>The file name without extension of the curves of <paramref name="source"/>'s runs.</summary>
     public static string FileStemOf(string source) => source == AblationCatalog.TokenEfficiency.Id ? FewShotExperiment.Id : $"{FewShotExperiment.Id}-{source}";
 
-    private int TrainingShots => AblationCatalog.All.FirstOrDefault(e => e.Id == SourceExperiment)?.FewShotTrainingShots ?? 0;
+    /// <summary>Shots of the few-shot documents the source experiment mixed into training (0: none).</summary>
+    public int TrainingShots => AblationCatalog.All.FirstOrDefault(e => e.Id == SourceExperiment)?.FewShotTrainingShots ?? 0;
 
     /// <summary>Mean ± standard deviation over seeds of overall accuracy, per variant and shot count.</summary>
     public MetricSummary At(string variant, int shots) => MetricSummary.Of(Points.Where(p => p.Variant == variant && p.Shots == shots).Select(p => p.Overall));
@@ -61,61 +55,6 @@ public sealed record FewShotResult(string Command, DateTime FinishedUtc, string 
         return text;
     }
 
-    /// <summary>The table in Markdown.</summary>
-    public string Markdown()
-    {
-        var shots = Points.Select(p => p.Shots).Distinct().Order().ToList();
-        var t = new StringBuilder(TrainingShots > 0
-            ? $"## Few-shot (paper Figure 6, left), models trained with {TrainingShots}-shot documents mixed in\n\n"
-            : "## Few-shot (paper Figure 6, left)\n\n");
-        t.AppendLine("**Claim (paper).** MMFS helps in-context learning: with more shots the model with MMFS keeps its lead over the one without.").AppendLine();
-        t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"**Setup.** The `{SourceExperiment}` experiment's trained runs (every seed), {Questions} held-out questions per seed, k random shots from the training split before the query image (\"Question: … Short answer: …\"), official VQA accuracy (%), mean ± standard deviation over seeds. {(TrainingShots > 0 ? $"One training document in three was a {TrainingShots}-shot document (glyph-fewshot)." : "The models never saw few-shot prompts in training.")} Command: `{Command}`; finished {FinishedUtc:yyyy-MM-dd HH:mm} UTC.")).AppendLine();
-        t.Append("| variant | ").Append(string.Join(" | ", shots.Select(k => $"{k}-shot"))).AppendLine(" |");
-        t.Append("|---|").Append(string.Concat(shots.Select(_ => "---|"))).AppendLine();
-        foreach (var variant in Points.Select(p => p.Variant).Distinct())
-            t.Append($"| {Labels.GetValueOrDefault(variant, variant)} | ").Append(string.Join(" | ", shots.Select(k => At(variant, k).ToString()))).AppendLine(" |");
-        t.AppendLine();
-        t.AppendLine($"**Verdict.** {Verdict()}.").AppendLine();
-        var verdicts = Verdicts();
-        if (verdicts.Count > 0)
-        {
-            t.AppendLine("| paper finding | difference (points, all questions) | standard error | verdict |").AppendLine("|---|---|---|---|");
-            foreach (var v in verdicts)
-                t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {v.Better} > {v.Worse} | {v.Difference:+0.0;-0.0;0.0} | {v.StandardError:F1} | {v.Verdict} |"));
-            t.AppendLine();
-        }
-        return t.ToString();
-    }
-
-    /// <summary>Accuracy against shots, one line per variant (mean over seeds).</summary>
-    public GenericChart Chart()
-    {
-        var shots = Points.Select(p => p.Shots).Distinct().Order().ToArray();
-        return PlotlyChart.Combine(Points.Select(p => p.Variant).Distinct().Select(v =>
-                PlotlyChart.Line<int, double, string>(shots, shots.Select(k => At(v, k).Mean).ToArray(), Name: Labels.GetValueOrDefault(v, v), ShowMarkers: true)))
-            .WithTitles(TrainingShots > 0 ? $"Few-shot ({TrainingShots}-shot documents in training): accuracy against the number of shots"
-                : "Few-shot: accuracy against the number of shots", "shots", "accuracy (%)");
-    }
-
-    /// <summary>Writes the JSON and the Markdown atomically into <paramref name="folder"/>.</summary>
-    public void Write(string folder)
-    {
-        Directory.CreateDirectory(folder);
-        foreach (var (name, text) in new[] { (FileStem + ".json", JsonSerializer.Serialize(this, Json)), (FileStem + ".md", Markdown()) })
-            Runtime.AtomicFile.WriteAllText(Path.Combine(folder, name), text);
-    }
-
     /// <summary>Reads <c>few-shot.json</c>; a clear error names the file when it is missing or not one.</summary>
-    public static FewShotResult Load(string path)
-    {
-        if (!File.Exists(path)) throw new FileNotFoundException($"no few-shot result at {path}; run `mmi reproduce few-shot`.", path);
-        try
-        {
-            return JsonSerializer.Deserialize<FewShotResult>(File.ReadAllText(path), Json) ?? throw new InvalidDataException($"{path}: empty.");
-        }
-        catch (JsonException e)
-        {
-            throw new InvalidDataException($"{path}: not a few-shot result ({e.Message}).", e);
-        }
-    }
+    public static FewShotResult Load(string path) => ResultFile.Load<FewShotResult>(path, "a few-shot result", "run `mmi reproduce few-shot`");
 }

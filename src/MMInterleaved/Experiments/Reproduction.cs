@@ -32,6 +32,7 @@ public static class Reproduction
     /// point. Writes every result and page into the out folder, then the summary of all results there.</summary>
     public static ReproductionOutcome Run(ReproductionRequest request, Action<string>? log = null)
     {
+        if (request.ReportsOnly) return RewriteReports(request, log);
         string id = request.Experiment;
         IReadOnlyList<AblationExperiment> chosen = id switch
         {
@@ -70,7 +71,7 @@ public static class Reproduction
                 log?.Invoke($"Few-shot (paper Figure 6 left): the {source.Id} runs with {string.Join(", ", FewShotExperiment.ShotCounts)} shots, {questions} questions each");
                 var curve = FewShotExperiment.Run(source, settings.RunsFolder!, questions, request.Command,
                     p => log?.Invoke(FormattableString.Invariant($"  {p.Variant} seed {p.Seed}, {p.Shots}-shot: {p.Overall:F1} %")));
-                curve.Write(folder);
+                FewShotReport.Write(curve, folder);
                 log?.Invoke($"  Verdict: {curve.Verdict()}.");
                 curves.Add(curve);
             }
@@ -81,7 +82,7 @@ public static class Reproduction
             int repeats = request.Quick ? 2 : request.Repeats;
             log?.Invoke($"Efficiency (paper Figure 6 right): three arms, {repeats} timed steps each");
             efficiency = EfficiencyExperiment.Run(settings, repeats, request.Command);
-            efficiency.Write(folder);
+            EfficiencyReport.Write(efficiency, folder);
             var o = efficiency.MmfsOverhead;
             var m = efficiency.ManyTokensOverMmfs;
             log?.Invoke(FormattableString.Invariant(
@@ -92,13 +93,36 @@ public static class Reproduction
         return new ReproductionOutcome(results, curves, efficiency, settings);
     }
 
+    // The reports of every result in the folder, made again from its JSON.
+    private static ReproductionOutcome RewriteReports(ReproductionRequest request, Action<string>? log)
+    {
+        string folder = request.OutFolder;
+        if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--out {folder}: no such folder of results.");
+        var results = ExperimentResult.LoadFolder(folder);
+        foreach (var result in results) ExperimentReport.WritePages(result, folder);
+        var curves = FewShotCurvesIn(folder);
+        foreach (var curve in curves) FewShotReport.WritePages(curve, folder);
+        var efficiency = EfficiencyIn(folder);
+        if (efficiency is not null) EfficiencyReport.WritePages(efficiency, folder);
+        WriteSummary(folder);
+        log?.Invoke($"Rewrote the reports of {results.Count} experiments, {curves.Count} few-shot curves{(efficiency is null ? "" : " and the efficiency result")} in {folder} from their JSON.");
+        return new ReproductionOutcome(results, curves, efficiency, SettingsFor(request));
+    }
+
+    private static List<FewShotResult> FewShotCurvesIn(string folder) =>
+        AblationCatalog.All.Select(e => Path.Combine(folder, FewShotResult.FileStemOf(e.Id) + ".json")).Where(File.Exists).Select(FewShotResult.Load).ToList();
+
+    private static EfficiencyResult? EfficiencyIn(string folder)
+    {
+        string file = Path.Combine(folder, EfficiencyExperiment.Id + ".json");
+        return File.Exists(file) ? EfficiencyResult.Load(file) : null;
+    }
+
     /// <summary>Writes summary.md/.html over every result in <paramref name="folder"/>, so one experiment at a time still
     /// builds the whole report.</summary>
     public static void WriteSummary(string folder)
     {
-        string efficiencyFile = Path.Combine(folder, EfficiencyExperiment.Id + ".json");
-        var fewShotCurves = AblationCatalog.All.Select(e => Path.Combine(folder, FewShotResult.FileStemOf(e.Id) + ".json")).Where(File.Exists).Select(FewShotResult.Load).ToList();
-        ExperimentReport.WriteSummary(ExperimentResult.LoadFolder(folder), folder, File.Exists(efficiencyFile) ? EfficiencyResult.Load(efficiencyFile) : null, fewShotCurves);
+        ExperimentReport.WriteSummary(ExperimentResult.LoadFolder(folder), folder, EfficiencyIn(folder), FewShotCurvesIn(folder));
     }
 
     // The trained sources few-shot evaluates: the request's one (which must exist), else every known one present.

@@ -25,6 +25,9 @@ public sealed record ReproductionRequest
     public bool Reuse { get; init; } = true;
     /// <summary>Keep runs that already finished with the same fingerprint (an interrupted experiment goes on).</summary>
     public bool Resume { get; init; }
+    /// <summary>Train and measure nothing: rewrite every report (.md, .html, summary) in <see cref="OutFolder"/> from the
+    /// JSON results there, with the current code (the JSON is not touched).</summary>
+    public bool ReportsOnly { get; init; }
     /// <summary>Results, pages and summary.</summary>
     public string OutFolder { get; init; } = Path.Combine("artifacts", "reproduce");
     /// <summary>Recorded in the results as the command that made them.</summary>

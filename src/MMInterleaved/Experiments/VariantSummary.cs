@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MMInterleaved.Experiments;
 
 /// <summary>One variant over its seeds.</summary>
@@ -8,6 +10,6 @@ namespace MMInterleaved.Experiments;
 /// <param name="TrainSeconds">Training time.</param>
 /// <param name="TokensPerSecond">Training throughput.</param>
 /// <param name="Parameters">Trainable parameters.</param>
-/// <param name="VisualTokens">Visual tokens per image.</param>
+/// <param name="NumImageTokens">Visual tokens per image K (key "VisualTokens" in result files, as committed).</param>
 public sealed record VariantSummary(string Variant, string Label, IReadOnlyDictionary<string, MetricSummary> Metrics, MetricSummary AtEqualTime,
-    MetricSummary TrainSeconds, MetricSummary TokensPerSecond, long Parameters, int VisualTokens);
+    MetricSummary TrainSeconds, MetricSummary TokensPerSecond, long Parameters, [property: JsonPropertyName("VisualTokens")] int NumImageTokens);

@@ -37,7 +37,7 @@ public sealed class LlamaMmfsAttention : nn.Module
             throw new ArgumentException($"CrossAttentionConfig: NumHeads ({config.NumHeads}) must divide the visual feature width ({valueDim}).");
         attn = config.Kind == CrossAttentionKind.Deformable
             ? new MultiModalFeatureSynchronizer(new MmfsOptions(
-                DModel: d, DQuery: d, DValue: valueDim, DOut: d, NLevels: levelSides.Length, NHeads: config.NumHeads, NPoints: config.NumPoints,
+                DModel: d, DQuery: d, DValue: valueDim, DOut: d, NumLevels: levelSides.Length, NumHeads: config.NumHeads, NumPoints: config.NumPoints,
                 Ratio: (double)valueDim / d, OffsetInitMagnitude: config.OffsetInitMagnitude, SpatialShapes: levelSides,
                 BaseSpatialShape: baseSide, MaxImagesPerSequence: config.MaxImagesPerSequence)
             {

@@ -20,11 +20,11 @@ public sealed class DenseCrossAttention : nn.Module
     [ComponentName(Name = "output_proj")] private readonly Linear outputProj;
     private readonly int heads;
 
-    /// <summary>query width dQuery, feature width dValue, inner width dModel split over nHeads, output width dOut.</summary>
-    public DenseCrossAttention(int dQuery, int dValue, int dModel, int nHeads, int dOut, string name = "DenseCrossAttention") : base(name)
+    /// <summary>query width dQuery, feature width dValue, inner width dModel split over numHeads, output width dOut.</summary>
+    public DenseCrossAttention(int dQuery, int dValue, int dModel, int numHeads, int dOut, string name = "DenseCrossAttention") : base(name)
     {
-        if (dModel % nHeads != 0) throw new ArgumentException($"DenseCrossAttention: dModel {dModel} must be divisible by nHeads {nHeads}.");
-        heads = nHeads;
+        if (dModel % numHeads != 0) throw new ArgumentException($"DenseCrossAttention: dModel {dModel} must be divisible by numHeads {numHeads}.");
+        heads = numHeads;
         qProj = nn.Linear(dQuery, dModel);
         kProj = nn.Linear(dValue, dModel);
         vProj = nn.Linear(dValue, dModel);

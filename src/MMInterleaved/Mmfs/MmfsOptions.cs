@@ -10,9 +10,9 @@ namespace MMInterleaved.Mmfs;
 /// <param name="DQuery">Query input width (-1: DModel).</param>
 /// <param name="DValue">Feature (value input) width.</param>
 /// <param name="DOut">Output width (-1: DModel).</param>
-/// <param name="NLevels">Feature levels per image.</param>
-/// <param name="NHeads">Attention heads.</param>
-/// <param name="NPoints">Sampling points per head, image and level (offsets are shared by the levels).</param>
+/// <param name="NumLevels">Feature levels per image.</param>
+/// <param name="NumHeads">Attention heads.</param>
+/// <param name="NumPoints">Sampling points per head, image and level (offsets are shared by the levels).</param>
 /// <param name="Ratio">Value width = DModel·Ratio.</param>
 /// <param name="OffsetInitMagnitude">Sampling-offset biases start U(−m, m), in base-grid cells.</param>
 /// <param name="SpatialShapes">Side of each level's (square) map, used for the per-level offset scale.</param>
@@ -23,9 +23,9 @@ public sealed record MmfsOptions(
     int DQuery = -1,
     int DValue = 256,
     int DOut = -1,
-    int NLevels = 4,
-    int NHeads = 8,
-    int NPoints = 8,
+    int NumLevels = 4,
+    int NumHeads = 8,
+    int NumPoints = 8,
     double Ratio = 1.0,
     double OffsetInitMagnitude = 3,
     int[]? SpatialShapes = null,
@@ -58,13 +58,13 @@ public sealed record MmfsOptions(
         Require(DQuery == -1 || DQuery > 0, $"DQuery is {DQuery}; it must be positive, or -1 for DModel.");
         Require(DValue > 0, $"DValue is {DValue}; it must be positive.");
         Require(DOut == -1 || DOut > 0, $"DOut is {DOut}; it must be positive, or -1 for DModel.");
-        Require(NLevels > 0, $"NLevels is {NLevels}; it must be positive.");
-        Require(NHeads > 0, $"NHeads is {NHeads}; it must be positive.");
-        Require(NPoints > 0, $"NPoints is {NPoints}; it must be positive.");
+        Require(NumLevels > 0, $"NumLevels is {NumLevels}; it must be positive.");
+        Require(NumHeads > 0, $"NumHeads is {NumHeads}; it must be positive.");
+        Require(NumPoints > 0, $"NumPoints is {NumPoints}; it must be positive.");
         Require(Ratio > 0, $"Ratio is {Ratio}; it must be positive.");
-        Require(DModel % NHeads == 0, $"DModel is {DModel}; it must be divisible by NHeads ({NHeads}).");
-        Require(ValueDim > 0 && ValueDim % NHeads == 0, $"DModel·Ratio is {DModel * Ratio}; it must be a positive multiple of NHeads ({NHeads}).");
-        Require(Sides.Length == NLevels, $"SpatialShapes has {Sides.Length} entries ([{string.Join(", ", Sides)}]); it must have NLevels = {NLevels}.");
+        Require(DModel % NumHeads == 0, $"DModel is {DModel}; it must be divisible by NumHeads ({NumHeads}).");
+        Require(ValueDim > 0 && ValueDim % NumHeads == 0, $"DModel·Ratio is {DModel * Ratio}; it must be a positive multiple of NumHeads ({NumHeads}).");
+        Require(Sides.Length == NumLevels, $"SpatialShapes has {Sides.Length} entries ([{string.Join(", ", Sides)}]); it must have NumLevels = {NumLevels}.");
         Require(Sides.All(s => s > 0), $"SpatialShapes [{string.Join(", ", Sides)}] must all be positive.");
         Require(BaseSpatialShape > 0, $"BaseSpatialShape is {BaseSpatialShape}; it must be positive.");
         Require(MaxImagesPerSequence > 1, $"MaxImagesPerSequence is {MaxImagesPerSequence}; it must be at least 2 (index 0 is 'no image').");

@@ -38,7 +38,7 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
     public MultiModalFeatureSynchronizer(MmfsOptions options, string name = "MMFS") : base(name)
     {
         Options = options.Validated();
-        int dq = Options.QueryDim, m = Options.NHeads, p = Options.NPoints, lv = Options.NLevels;
+        int dq = Options.QueryDim, m = Options.NumHeads, p = Options.NumPoints, lv = Options.NumLevels;
         dynamicOffsetMask = nn.Linear(dq, dq);
         queryRelpos = nn.Embedding(Options.MaxImagesPerSequence, dq);
         samplingOffsets = nn.Linear(dq, m * p * 2);
@@ -77,7 +77,7 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
     /// <summary>
     /// query [N,Q,DQuery] (already normalised by the caller); referencePoints [N or 1,Q,1,2] as (x,y) in [0,1] or
     /// [N or 1,Q,1,4] as boxes (cx,cy,w,h); inputFlatten [N,I,S,DValue] (each image's levels flattened row-major and
-    /// concatenated); spatialShapes [I·NLevels,2] int64 rows (H,W); levelStartIndex [I·NLevels];
+    /// concatenated); spatialShapes [I·NumLevels,2] int64 rows (H,W); levelStartIndex [I·NumLevels];
     /// attentionMask [N,I] or [N,Q',I], 1 = may attend (with Q' ≠ Q, as in incremental decoding, its last row is used).
     /// Returns [N,Q,DOut].
     /// </summary>
@@ -112,7 +112,7 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
     private MmfsSamples Compute(Tensor query, Tensor referencePoints, Tensor inputFlatten, IReadOnlyList<(long H, long W)> shapes, IReadOnlyList<long> starts,
         Tensor attentionMask, bool straightforward, long[]? inspect)
     {
-        int m = Options.NHeads, p = Options.NPoints, lv = Options.NLevels, dv = Options.ValueDim, d = dv / m;
+        int m = Options.NumHeads, p = Options.NumPoints, lv = Options.NumLevels, dv = Options.ValueDim, d = dv / m;
         CheckShapes(query, referencePoints, inputFlatten, shapes.Count, starts.Count, attentionMask);
         long n = query.shape[0], q = query.shape[1], images = inputFlatten.shape[1], s = inputFlatten.shape[2];
         long slots = images * lv;
@@ -205,10 +205,10 @@ public sealed class MultiModalFeatureSynchronizer : nn.Module
         if (inputFlatten.dim() != 4 || inputFlatten.shape[0] != n || inputFlatten.shape[3] != Options.DValue)
             throw new ArgumentException($"MMFS inputFlatten must be [{n},I,S,{Options.DValue}]; got {S(inputFlatten)}.");
         long images = inputFlatten.shape[1];
-        if (shapeRows != images * Options.NLevels)
-            throw new ArgumentException($"MMFS spatialShapes must be [{images * Options.NLevels},2] (I·NLevels rows of (H,W)); got {shapeRows} rows.");
-        if (startCount != images * Options.NLevels)
-            throw new ArgumentException($"MMFS levelStartIndex must be [{images * Options.NLevels}]; got [{startCount}].");
+        if (shapeRows != images * Options.NumLevels)
+            throw new ArgumentException($"MMFS spatialShapes must be [{images * Options.NumLevels},2] (I·NumLevels rows of (H,W)); got {shapeRows} rows.");
+        if (startCount != images * Options.NumLevels)
+            throw new ArgumentException($"MMFS levelStartIndex must be [{images * Options.NumLevels}]; got [{startCount}].");
         bool maskOk = mask.dim() == 2 ? mask.shape[0] == n && mask.shape[1] == images
                     : mask.dim() == 3 && mask.shape[0] == n && mask.shape[2] == images;
         if (!maskOk)

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MMInterleaved.Model;
@@ -12,7 +13,28 @@ namespace MMInterleaved.Model;
 public sealed record InterleavedBatch(Tensor InputIds, Tensor AttentionMask, Tensor Images, bool IgnoreNoImagePrefix = false,
     long[]? PromptOffsets = null, Tensor? TargetMask = null)
 {
-    /// <summary>The batch on <paramref name="device"/> (itself when it is there already).</summary>
-    public InterleavedBatch To(Device device) => InputIds.device_type == device.type && InputIds.device_index == device.index ? this
-        : this with { InputIds = InputIds.to(device), AttentionMask = AttentionMask.to(device), Images = Images.to(device), TargetMask = TargetMask?.to(device) };
+    private InterleavedBatch? hostCopy;
+
+    /// <summary>The batch on <paramref name="device"/> (itself when it is there already). A batch moved off the CPU keeps
+    /// its CPU original, so the model reads the batch's geometry (where images are, which tokens are targets) from host
+    /// memory instead of copying ids back from the device in every forward pass.</summary>
+    public InterleavedBatch To(Device device)
+    {
+        if (InputIds.device_type == device.type && InputIds.device_index == device.index) return this;
+        var host = OnHostIfKnown();
+        return this with
+        {
+            InputIds = InputIds.to(device), AttentionMask = AttentionMask.to(device), Images = Images.to(device), TargetMask = TargetMask?.to(device),
+            hostCopy = device.type == DeviceType.CPU ? null : host,
+        };
+    }
+
+    /// <summary>The token ids, mask and target mask on the CPU: the batch itself when it lives there, the CPU batch it was
+    /// moved from, or (for a batch made on a device) a copy, which waits for the device.</summary>
+    public InterleavedBatch OnHost() => OnHostIfKnown() ?? (this with
+    {
+        InputIds = InputIds.cpu(), AttentionMask = AttentionMask.cpu(), Images = Images, TargetMask = TargetMask?.cpu(), hostCopy = null,
+    });
+
+    private InterleavedBatch? OnHostIfKnown() => InputIds.device_type == DeviceType.CPU ? this : hostCopy;
 }

@@ -103,8 +103,8 @@ public static class InterleavedSequence
         {
             // position of the latest <BoI> at or before each token, compared with its segment start
             var positions = arange(l, device: inputIds.device).unsqueeze(0).expand(b, l);
-            var lastSoi = where(inputIds.eq(tokens.BeginOfImage), positions, full_like(positions, -1)).cummax(1).values;
-            var hasImage = lastSoi > SegmentStarts(inputIds, tokens);
+            var lastBeginOfImage = where(inputIds.eq(tokens.BeginOfImage), positions, full_like(positions, -1)).cummax(1).values;
+            var hasImage = lastBeginOfImage > SegmentStarts(inputIds, tokens);
             ignore |= ~hasImage.narrow(1, 1, l - 1);
         }
         if (promptOffsets is not null)

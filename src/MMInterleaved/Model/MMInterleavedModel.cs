@@ -77,10 +77,12 @@ public sealed class MMInterleavedModel : nn.Module
         var positions = (batch.AttentionMask.cumsum(-1) - 1).clamp_min(0);
         var hidden = mmDecoder.forward(embeds, batch.AttentionMask, positions, memory);
         var logits = textDecoder.forward(hidden);
-        var targets = InterleavedSequence.TextTargets(batch.InputIds, batch.AttentionMask, Config.Tokens, batch.IgnoreNoImagePrefix, batch.PromptOffsets, batch.TargetMask);
+        // targets are made and counted from the host copy of the ids: counting on the device would wait for it
+        var host = batch.OnHost();
+        var targets = InterleavedSequence.TextTargets(host.InputIds, host.AttentionMask, Config.Tokens, batch.IgnoreNoImagePrefix, batch.PromptOffsets, host.TargetMask);
         long count = targets.ne(-100).sum().item<long>();
         if (count == 0) return new ModelOutput(logits, null, 0);
-        var loss = F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.view(-1), ignore_index: -100);
+        var loss = F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.to(logits.device).view(-1), ignore_index: -100);
         return new ModelOutput(logits, loss * Config.LossTextWeight, count);
     }
 
@@ -132,12 +134,13 @@ public sealed class MMInterleavedModel : nn.Module
     public (Tensor Embeds, VisualMemory Memory) Prepare(InterleavedBatch batch)
     {
         var ids = batch.InputIds;
+        var hostIds = batch.OnHost().InputIds;   // the geometry (image counts, placeholder positions) is read on the host
         long b = ids.shape[0], l = ids.shape[1], d = Config.Decoder.HiddenSize, k = Config.NumImageTokens;
-        var (_, counts) = InterleavedSequence.ImageStarts(ids, Config.Tokens);
+        var (_, counts) = InterleavedSequence.ImageStarts(hostIds, Config.Tokens);
         long images = counts.Sum();
         if (images != batch.Images.shape[0])
             throw new ArgumentException($"the token ids hold {images} image blocks (<|beginofimage|> + <|image|>…) but {batch.Images.shape[0]} images were given.");
-        var placeholders = ids.eq(Config.Tokens.Image);
+        var placeholders = hostIds.eq(Config.Tokens.Image);
         long slotsInIds = placeholders.sum().item<long>();
         if (slotsInIds != images * k)
             throw new ArgumentException($"the token ids hold {slotsInIds} <|image|> placeholders; {images} images × NumImageTokens {k} = {images * k} expected (each image is <|beginofimage|> followed by exactly {k} <|image|>).");
@@ -147,9 +150,9 @@ public sealed class MMInterleavedModel : nn.Module
         if (images > 0)
         {
             var vision = visualTokenizer.forward(batch.Images.to(embeds.dtype));
-            var positions = placeholders.flatten().nonzero().squeeze(1);
+            var positions = placeholders.flatten().nonzero().squeeze(1).to(embeds.device);
             embeds = embeds.reshape(b * l, d).index_copy(0, positions, vision.VisualTokens.reshape(-1, d)).view(b, l, d);
-            memory = Memory(ids, counts, vision);
+            memory = Memory(hostIds, counts, vision);
         }
         else
         {
@@ -159,7 +162,7 @@ public sealed class MMInterleavedModel : nn.Module
         return (embeds, memory);
     }
 
-    private VisualMemory Memory(Tensor ids, long[] counts, VisualTokenizerOutput vision)
+    private VisualMemory Memory(Tensor hostIds, long[] counts, VisualTokenizerOutput vision)
     {
         var cross = Config.CrossAttention;
         Tensor perImage;
@@ -179,7 +182,7 @@ public sealed class MMInterleavedModel : nn.Module
         long slotCount = slots.shape[1];
         var shapes = Enumerable.Repeat(levelShapes, (int)slotCount).SelectMany(x => x).ToArray();
         return new VisualMemory(slots, shapes, MultiScaleDeformableAttention.StartsOf(shapes),
-            InterleavedSequence.VisibilityMask(ids, Config.Tokens, cross.MultiImage));
+            InterleavedSequence.VisibilityMask(hostIds, Config.Tokens, cross.MultiImage).to(perImage.device));
     }
 
     // A batch without images still runs the cross-attention blocks (on one empty, hidden slot), so a row's result does not

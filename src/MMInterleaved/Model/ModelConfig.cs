@@ -28,8 +28,6 @@ public sealed record ModelConfig
     public DecoderConfig Decoder { get; init; } = new();
     /// <summary>The decoder-side MMFS and its ablation switches.</summary>
     public CrossAttentionConfig CrossAttention { get; init; } = new();
-    /// <summary>Visual tokens per image K (each image is written as &lt;BoI&gt; + K &lt;image&gt;); equals Resampler.NumQueries.</summary>
-    public int NumImageTokens { get; init; } = 64;
     /// <summary>Ids of the special tokens.</summary>
     public SpecialTokens Tokens { get; init; } = new();
     /// <summary>Text head arrangement.</summary>
@@ -46,6 +44,13 @@ public sealed record ModelConfig
     /// <summary>Weight of the text loss (reference 1.0).</summary>
     public double LossTextWeight { get; init; } = 1.0;
 
+    /// <summary>Visual tokens per image K (each image is written as &lt;BoI&gt; + K &lt;image&gt;): the resampler's
+    /// queries, the one place K is set (<see cref="WithNumImageTokens"/>).</summary>
+    [JsonIgnore] public int NumImageTokens => Resampler.NumQueries;
+
+    /// <summary>This config with K visual tokens per image.</summary>
+    public ModelConfig WithNumImageTokens(int k) => this with { Resampler = Resampler with { NumQueries = k } };
+
     /// <summary>Side of the ViT patch grid G.</summary>
     [JsonIgnore] public int GridSide => Vision.ImageSize / Vision.PatchSize;
     /// <summary>Sides of the four multi-scale maps [c1, c2, c3, c4] = [4G, 2G, G, G/2].</summary>
@@ -61,8 +66,6 @@ public sealed record ModelConfig
         CrossAttention.Validated();
         Tokens.Validated(Decoder.VocabSize);
         static void Require(bool ok, string message) { if (!ok) throw new ArgumentException("ModelConfig: " + message); }
-        Require(NumImageTokens > 0, $"NumImageTokens is {NumImageTokens}; it must be positive.");
-        Require(NumImageTokens == Resampler.NumQueries, $"NumImageTokens is {NumImageTokens} but Resampler.NumQueries is {Resampler.NumQueries}; they must be equal.");
         Require(Resampler.EncoderHiddenSize == Vision.HiddenSize, $"Resampler.EncoderHiddenSize is {Resampler.EncoderHiddenSize} but Vision.HiddenSize is {Vision.HiddenSize}; they must be equal.");
         Require(LossTextWeight >= 0, $"LossTextWeight is {LossTextWeight}; it must be non-negative.");
         return this;
@@ -98,10 +101,15 @@ public sealed record ModelConfig
     public static ModelConfig FromJson(string json, string source = "config")
     {
         ModelConfig? config;
+        int? storedK;
         try
         {
             var root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: a model config is a JSON object.");
             bool legacy = root.ContainsKey(nameof(Decoder)) || root.ContainsKey(nameof(Vision));
+            // Files before K had one home stored it twice (num_image_tokens beside the resampler's num_queries).
+            string kKey = legacy ? nameof(NumImageTokens) : "num_image_tokens";
+            storedK = root[kKey]?.GetValue<int>();
+            root.Remove(kKey);
             if (legacy)
             {
                 root.Remove("PretrainedEncoderPath");   // a training setting now (training_args.json)
@@ -120,6 +128,8 @@ public sealed record ModelConfig
             throw new InvalidDataException($"{source}: not a valid model config: {e.Message}", e);
         }
         if (config is null) throw new InvalidDataException($"{source}: empty model config.");
+        if (storedK is int k && k != config.NumImageTokens)
+            throw new InvalidDataException($"{source}: num_image_tokens is {k} but resampler.num_queries is {config.NumImageTokens}; they must be equal (K is the resampler's queries).");
         try { return config.Validated(); }
         catch (ArgumentException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }
     }

@@ -25,36 +25,28 @@ internal static unsafe class DeformableSamplingKernel
     public static void Forward<T>(Geometry g, T* value, T* loc, T* attn, T* output, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long pairs = (long)g.N * g.M;
-        int workers = (int)Math.Clamp(threads, 1, Math.Max(1, pairs));
-        Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
+        ForEachHead(g, threads, (n, m) =>
         {
-            long begin = pairs * worker / workers, end = pairs * (worker + 1) / workers;
-            for (long pair = begin; pair < end; pair++)
+            // level-outer order: one head's map of one level (H·W·D values) stays in cache for every query
+            for (int l = 0; l < g.L; l++)
             {
-                long n = pair / g.M;
-                int m = (int)(pair % g.M);
-                // level-outer order: one head's map of one level (H·W·D values) stays in cache for every query
-                for (int l = 0; l < g.L; l++)
+                long h = g.H[l], w = g.W[l];
+                T* levelBase = value + ((n * g.S + g.Start[l]) * g.M + m) * g.D;
+                for (long q = 0; q < g.Q; q++)
                 {
-                    long h = g.H[l], w = g.W[l];
-                    T* levelBase = value + ((n * g.S + g.Start[l]) * g.M + m) * g.D;
-                    for (long q = 0; q < g.Q; q++)
+                    long item = (n * g.Q + q) * g.M + m;
+                    T* outRow = output + item * g.D;
+                    long idx = (item * g.L + l) * g.P;
+                    for (int p = 0; p < g.P; p++, idx++)
                     {
-                        long item = (n * g.Q + q) * g.M + m;
-                        T* outRow = output + item * g.D;
-                        long idx = (item * g.L + l) * g.P;
-                        for (int p = 0; p < g.P; p++, idx++)
+                        if (!Locate(loc, idx, h, w, out long x0, out long y0, out double fx, out double fy)) continue;
+                        double a = double.CreateTruncating(attn[idx]);
+                        for (int corner = 0; corner < 4; corner++)
                         {
-                            if (!Locate(loc, idx, h, w, out long x0, out long y0, out double fx, out double fy)) continue;
-                            double a = double.CreateTruncating(attn[idx]);
-                            for (int corner = 0; corner < 4; corner++)
-                            {
-                                long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
-                                if (cy < 0 || cx < 0 || cy >= h || cx >= w) continue;
-                                double wk = ((corner >> 1) == 1 ? fy : 1 - fy) * ((corner & 1) == 1 ? fx : 1 - fx);
-                                Axpy(outRow, levelBase + (cy * w + cx) * g.M * g.D, T.CreateTruncating(a * wk), g.D);
-                            }
+                            long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
+                            if (cy < 0 || cx < 0 || cy >= h || cx >= w) continue;
+                            double wk = ((corner >> 1) == 1 ? fy : 1 - fy) * ((corner & 1) == 1 ? fx : 1 - fx);
+                            Axpy(outRow, levelBase + (cy * w + cx) * g.M * g.D, T.CreateTruncating(a * wk), g.D);
                         }
                     }
                 }
@@ -65,48 +57,53 @@ internal static unsafe class DeformableSamplingKernel
     public static void Backward<T>(Geometry g, T* value, T* loc, T* attn, T* gradOutput, T* gradValue, T* gradLoc, T* gradAttn, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ForEachHead(g, threads, (n, m) =>
+        {
+            for (int l = 0; l < g.L; l++)
+            {
+                long h = g.H[l], w = g.W[l];
+                long levelOffset = ((n * g.S + g.Start[l]) * g.M + m) * g.D;
+                for (long q = 0; q < g.Q; q++)
+                {
+                    long item = (n * g.Q + q) * g.M + m;
+                    T* gRow = gradOutput + item * g.D;
+                    long idx = (item * g.L + l) * g.P;
+                    for (int p = 0; p < g.P; p++, idx++)
+                    {
+                        if (!Locate(loc, idx, h, w, out long x0, out long y0, out double fx, out double fy)) continue; // gradients stay zero
+                        double a = double.CreateTruncating(attn[idx]), gw = 0, gx = 0, gy = 0;
+                        for (int corner = 0; corner < 4; corner++)
+                        {
+                            long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
+                            if (cy < 0 || cx < 0 || cy >= h || cx >= w) continue;
+                            bool bottom = (corner >> 1) == 1, right = (corner & 1) == 1;
+                            double wy = bottom ? fy : 1 - fy, wx = right ? fx : 1 - fx;
+                            long offset = levelOffset + (cy * w + cx) * g.M * g.D;
+                            double dot = Dot(value + offset, gRow, g.D);
+                            gw += wy * wx * dot;
+                            gx += (right ? wy : -wy) * dot;
+                            gy += (bottom ? wx : -wx) * dot;
+                            Axpy(gradValue + offset, gRow, T.CreateTruncating(a * wy * wx), g.D);
+                        }
+                        gradAttn[idx] = T.CreateTruncating(gw);
+                        gradLoc[2 * idx] = T.CreateTruncating(a * gx * w);
+                        gradLoc[2 * idx + 1] = T.CreateTruncating(a * gy * h);
+                    }
+                }
+            }
+        });
+    }
+
+    // Every (image n, head m) pair is independent (its own output rows and, backward, its own gradient slices), so
+    // threads split the pairs into contiguous runs: no locks, and results that do not depend on the thread count.
+    private static void ForEachHead(Geometry g, int threads, Action<long, int> body)
+    {
         long pairs = (long)g.N * g.M;
         int workers = (int)Math.Clamp(threads, 1, Math.Max(1, pairs));
         Parallel.For(0, workers, new ParallelOptions { MaxDegreeOfParallelism = workers }, worker =>
         {
             long begin = pairs * worker / workers, end = pairs * (worker + 1) / workers;
-            for (long pair = begin; pair < end; pair++)
-            {
-                long n = pair / g.M;
-                int m = (int)(pair % g.M);
-                for (int l = 0; l < g.L; l++)
-                {
-                    long h = g.H[l], w = g.W[l];
-                    long levelOffset = ((n * g.S + g.Start[l]) * g.M + m) * g.D;
-                    for (long q = 0; q < g.Q; q++)
-                    {
-                        long item = (n * g.Q + q) * g.M + m;
-                        T* gRow = gradOutput + item * g.D;
-                        long idx = (item * g.L + l) * g.P;
-                        for (int p = 0; p < g.P; p++, idx++)
-                        {
-                            if (!Locate(loc, idx, h, w, out long x0, out long y0, out double fx, out double fy)) continue; // gradients stay zero
-                            double a = double.CreateTruncating(attn[idx]), gw = 0, gx = 0, gy = 0;
-                            for (int corner = 0; corner < 4; corner++)
-                            {
-                                long cy = y0 + (corner >> 1), cx = x0 + (corner & 1);
-                                if (cy < 0 || cx < 0 || cy >= h || cx >= w) continue;
-                                bool bottom = (corner >> 1) == 1, right = (corner & 1) == 1;
-                                double wy = bottom ? fy : 1 - fy, wx = right ? fx : 1 - fx;
-                                long offset = levelOffset + (cy * w + cx) * g.M * g.D;
-                                double dot = Dot(value + offset, gRow, g.D);
-                                gw += wy * wx * dot;
-                                gx += (right ? wy : -wy) * dot;
-                                gy += (bottom ? wx : -wx) * dot;
-                                Axpy(gradValue + offset, gRow, T.CreateTruncating(a * wy * wx), g.D);
-                            }
-                            gradAttn[idx] = T.CreateTruncating(gw);
-                            gradLoc[2 * idx] = T.CreateTruncating(a * gx * w);
-                            gradLoc[2 * idx + 1] = T.CreateTruncating(a * gy * h);
-                        }
-                    }
-                }
-            }
+            for (long pair = begin; pair < end; pair++) body(pair / g.M, (int)(pair % g.M));
         });
     }
 

@@ -25,7 +25,7 @@ public sealed class MSDeformAttn : nn.Module
     public MSDeformAttn(MSDeformAttnOptions options, string name = "MSDeformAttn") : base(name)
     {
         Options = options.Validated();
-        int c = Options.DModel, m = Options.NHeads, l = Options.NLevels, p = Options.NPoints;
+        int c = Options.DModel, m = Options.NumHeads, l = Options.NumLevels, p = Options.NumPoints;
         samplingOffsets = nn.Linear(c, m * l * p * 2);
         attentionWeights = nn.Linear(c, m * l * p);
         valueProj = nn.Linear(c, Options.ValueDim);
@@ -39,7 +39,7 @@ public sealed class MSDeformAttn : nn.Module
     public void ResetParameters()
     {
         using var noGrad = no_grad();
-        int m = Options.NHeads, l = Options.NLevels, p = Options.NPoints;
+        int m = Options.NumHeads, l = Options.NumLevels, p = Options.NumPoints;
         var grid = new float[m * l * p * 2];
         for (int h = 0; h < m; h++)
         {
@@ -64,19 +64,19 @@ public sealed class MSDeformAttn : nn.Module
     }
 
     /// <summary>
-    /// query [N,Lq,DModel]; referencePoints [N,Lq,NLevels or 1,2] (x,y in [0,1]) or [...,4] boxes; inputFlatten
-    /// [N,S,DModel]; spatialShapes [NLevels,2] (H,W); levelStartIndex [NLevels]; paddingMask [N,S] (true = padding)
+    /// query [N,Lq,DModel]; referencePoints [N,Lq,NumLevels or 1,2] (x,y in [0,1]) or [...,4] boxes; inputFlatten
+    /// [N,S,DModel]; spatialShapes [NumLevels,2] (H,W); levelStartIndex [NumLevels]; paddingMask [N,S] (true = padding)
     /// or null. Returns [N,Lq,DModel].
     /// </summary>
     public Tensor forward(Tensor query, Tensor referencePoints, Tensor inputFlatten, Tensor spatialShapes, Tensor levelStartIndex, Tensor? paddingMask = null)
     {
-        int m = Options.NHeads, l = Options.NLevels, p = Options.NPoints, d = Options.ValueDim / m;
+        int m = Options.NumHeads, l = Options.NumLevels, p = Options.NumPoints, d = Options.ValueDim / m;
         if (query.dim() != 3 || query.shape[2] != Options.DModel)
             throw new ArgumentException($"MSDeformAttn query must be [N,Lq,{Options.DModel}]; got [{string.Join(",", query.shape)}].");
         if (inputFlatten.dim() != 3 || inputFlatten.shape[2] != Options.DModel)
             throw new ArgumentException($"MSDeformAttn inputFlatten must be [N,S,{Options.DModel}]; got [{string.Join(",", inputFlatten.shape)}].");
         if (spatialShapes.shape[0] != l)
-            throw new ArgumentException($"MSDeformAttn has NLevels = {l} but spatialShapes has {spatialShapes.shape[0]} rows.");
+            throw new ArgumentException($"MSDeformAttn has NumLevels = {l} but spatialShapes has {spatialShapes.shape[0]} rows.");
         long n = query.shape[0], lq = query.shape[1], s = inputFlatten.shape[1];
 
         Tensor value = valueProj.forward(inputFlatten);

@@ -24,7 +24,7 @@ public sealed class AdapterExtractor : nn.Module
     {
         queryNorm = nn.LayerNorm(width, eps: config.NormEps);
         featNorm = nn.LayerNorm(width, eps: config.NormEps);
-        attn = new MSDeformAttn(new MSDeformAttnOptions(width, NLevels: 1, NHeads: config.DeformHeads, NPoints: config.DeformPoints, Ratio: config.DeformRatio));
+        attn = new MSDeformAttn(new MSDeformAttnOptions(width, NumLevels: 1, NumHeads: config.DeformHeads, NumPoints: config.DeformPoints, Ratio: config.DeformRatio));
         if (config.WithCffn)
         {
             ffn = new ConvFfn(width, config.CffnHidden(width));

@@ -24,7 +24,7 @@ public sealed class AdapterInjector : nn.Module
     {
         queryNorm = nn.LayerNorm(width, eps: config.NormEps);
         featNorm = nn.LayerNorm(width, eps: config.NormEps);
-        attn = new MSDeformAttn(new MSDeformAttnOptions(width, NLevels: 3, NHeads: config.DeformHeads, NPoints: config.DeformPoints, Ratio: config.DeformRatio));
+        attn = new MSDeformAttn(new MSDeformAttnOptions(width, NumLevels: 3, NumHeads: config.DeformHeads, NumPoints: config.DeformPoints, Ratio: config.DeformRatio));
         gamma = nn.Parameter(full(width, config.InitValues));
         RegisterComponents();
     }

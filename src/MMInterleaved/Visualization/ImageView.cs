@@ -1,5 +1,5 @@
+using MMInterleaved.Data.Images;
 using SkiaSharp;
-using TorchSharp;
 using static TorchSharp.torch;
 
 namespace MMInterleaved.Visualization;
@@ -24,24 +24,9 @@ public sealed class ImageView
     /// <summary>Encodes an image tensor; values are clamped to [0,1]. Any device or floating dtype.</summary>
     public static ImageView FromTensor(Tensor image, int scale = 1)
     {
-        using var scope = NewDisposeScope();
-        Tensor t = image.detach().to(CPU).to(float32);
-        if (t.dim() == 2) t = t.unsqueeze(0);
-        if (t.dim() != 3 || (t.shape[0] != 1 && t.shape[0] != 3))
-            throw new ArgumentException($"ImageView.FromTensor: expected an image tensor of shape [3,H,W], [1,H,W] or [H,W], got [{string.Join(",", image.shape)}].");
-        if (t.shape[0] == 1) t = t.expand(3, -1, -1);
-        int h = (int)t.shape[1], w = (int)t.shape[2];
-        byte[] rgb = t.clamp(0, 1).mul(255).round().to(uint8).permute(1, 2, 0).contiguous().data<byte>().ToArray();
-
-        using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        var pixels = new byte[w * h * 4];
-        for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
-        {
-            pixels[j] = rgb[i]; pixels[j + 1] = rgb[i + 1]; pixels[j + 2] = rgb[i + 2]; pixels[j + 3] = 255;
-        }
-        System.Runtime.InteropServices.Marshal.Copy(pixels, 0, bitmap.GetPixels(), pixels.Length);
+        using var bitmap = ImageTensors.ToBitmap(image);
         using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return new ImageView(data.ToArray(), w, h) { Scale = Math.Max(1, scale) };
+        return new ImageView(data.ToArray(), bitmap.Width, bitmap.Height) { Scale = Math.Max(1, scale) };
     }
 
     /// <summary>An &lt;img&gt; element with the PNG inlined as a data URI.</summary>

@@ -41,7 +41,7 @@ public sealed class ModelFlopsTests
         var without = ModelFlops.ForwardMacs(AblationVariant.WithMmfs(small, false), 16, 97, 16, 1);
         Assert.False(without.ContainsKey("MMFS"));
         Assert.Equal(with["decoder MLP"], without["decoder MLP"]);
-        var many = ModelFlops.ForwardMacs(AblationVariant.WithMmfs(AblationVariant.WithTokens(small, 64), false), 16, 153, 16, 1);
+        var many = ModelFlops.ForwardMacs(AblationVariant.WithMmfs(small.WithNumImageTokens(64), false), 16, 153, 16, 1);
         Assert.True(many["resampler"] > without["resampler"]);
         Assert.True(many["decoder self-attention"] > without["decoder self-attention"]);
     }

@@ -40,7 +40,7 @@ public class BenchCommandTests
     public void Analytic_multiply_add_count_matches_a_hand_count_at_the_tiny_shape()
     {
         var shape = MmfsBenchShape.Tiny; // query 32, value width 16, features 24, 2 heads, 2 points, levels 8/4, 3 images, 16 tokens
-        var options = new MmfsOptions(DModel: 32, DQuery: 32, DValue: 24, DOut: 32, NLevels: 2, NHeads: 2, NPoints: 2, Ratio: 0.5,
+        var options = new MmfsOptions(DModel: 32, DQuery: 32, DValue: 24, DOut: 32, NumLevels: 2, NumHeads: 2, NumPoints: 2, Ratio: 0.5,
             SpatialShapes: [8, 4], BaseSpatialShape: 4, MaxImagesPerSequence: 50);
         double value = 3 * 80 * 24 * 16;          // 3 images × (64+16) positions × 24 → 16
         double dynamic = 16 * 32 * 32;

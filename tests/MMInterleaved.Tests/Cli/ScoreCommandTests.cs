@@ -78,7 +78,7 @@ public sealed class ScoreCommandTests : IDisposable
             "--questions", MetricFixtures.VqaQuestions, "--annotations", bad);
         Assert.Equal(2, code);
         Assert.Contains(bad, error);
-        Assert.Contains("not valid JSON", error);
+        Assert.Contains("malformed JSON", error);
     }
 
     [Fact]

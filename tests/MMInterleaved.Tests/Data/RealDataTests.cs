@@ -57,7 +57,7 @@ public class RealDataTests
         }
         Assert.Contains("c.json: images is missing", Load("""{"annotations": []}""").Message);
         Assert.Contains("images[1].file_name is missing", Load("""{"images": [{"id": 1, "file_name": "a.jpg"}, {"id": 2}], "annotations": []}""").Message);
-        Assert.Contains("annotations[0].caption must be a string, not Number",
+        Assert.Contains("annotations[0].caption must be a string, not a number",
             Load("""{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"image_id": 1, "caption": 5}]}""").Message);
         Assert.Contains("annotations[0].image_id 9 is not the id of any entry",
             Load("""{"images": [{"id": 1, "file_name": "a.jpg"}], "annotations": [{"image_id": 9, "caption": "x"}]}""").Message);

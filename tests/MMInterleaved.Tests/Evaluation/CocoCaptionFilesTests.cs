@@ -1,3 +1,4 @@
+using MMInterleaved.Data;
 using MMInterleaved.Evaluation;
 using MMInterleaved.Tests.Data;
 using Xunit;
@@ -23,7 +24,7 @@ public sealed class CocoCaptionFilesTests : IDisposable
     private void AssertFails(string references, string predictions, string fileAtFault, string problem)
     {
         string r = Write("refs.json", references), p = Write("preds.json", predictions);
-        var e = Assert.Throws<InvalidDataException>(() => CocoCaptionFiles.Load(r, p));
+        var e = Assert.Throws<DataFormatException>(() => CocoCaptionFiles.Load(r, p));
         Assert.StartsWith(fileAtFault == "refs" ? r : p, e.Message);
         Assert.Contains(problem, e.Message);
     }
@@ -46,7 +47,7 @@ public sealed class CocoCaptionFilesTests : IDisposable
     }
 
     [Fact]
-    public void Not_json() => AssertFails("{\"images\": [", Predictions, "refs", "not valid JSON");
+    public void Not_json() => AssertFails("{\"images\": [", Predictions, "refs", "malformed JSON");
 
     [Fact]
     public void Predictions_must_be_a_list() => AssertFails(References, """{"image_id": 1}""", "preds", "top level must be an array");

@@ -1,3 +1,4 @@
+using MMInterleaved.Data;
 using MMInterleaved.Evaluation;
 using MMInterleaved.Tests.Data;
 using Xunit;
@@ -26,7 +27,7 @@ public sealed class VqaFilesTests : IDisposable
     private void AssertFails(char fileAtFault, string problem, string questions = Questions, string annotations = Annotations, string predictions = Predictions)
     {
         var (q, a, p) = Write(questions, annotations, predictions);
-        var e = Assert.Throws<InvalidDataException>(() => VqaFiles.Load(q, a, p));
+        var e = Assert.Throws<DataFormatException>(() => VqaFiles.Load(q, a, p));
         Assert.StartsWith(fileAtFault switch { 'q' => q, 'a' => a, _ => p }, e.Message);
         Assert.Contains(problem, e.Message);
     }
@@ -53,7 +54,7 @@ public sealed class VqaFilesTests : IDisposable
     }
 
     [Fact]
-    public void Not_json() => AssertFails('p', "not valid JSON", predictions: "[{");
+    public void Not_json() => AssertFails('p', "malformed JSON", predictions: "[{");
 
     [Fact]
     public void Results_must_be_a_list() => AssertFails('p', "top level must be an array", predictions: """{"question_id": 1}""");

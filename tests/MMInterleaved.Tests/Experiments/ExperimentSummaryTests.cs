@@ -104,7 +104,7 @@ public sealed class ExperimentSummaryTests
         // every count is compared with and without MMFS
         Assert.All(AblationCatalog.SweepTokens, k => Assert.Contains(($"mmfs-{k}", $"no-mmfs-{k}"), sweep.Comparisons));
         var runs = sweep.Variants.SelectMany(v => new[] { 0L, 1L }.Select(seed =>
-            Run(v.Name, seed, v.Series == "MMFS" ? 70 + seed : 10 + v.VisualTokens!.Value / 8.0, 33 + seed, 100, (10, 100, 50)))).ToList();
+            Run(v.Name, seed, v.Series == "MMFS" ? 70 + seed : 10 + v.NumImageTokens!.Value / 8.0, 33 + seed, 100, (10, 100, 50)))).ToList();
         var result = ExperimentRunner.Summarise(sweep, ExperimentSettings.Full with { Seeds = [0, 1] }, runs, "test");
         string json = Plotly.NET.GenericChart.toChartHTML(ExperimentReport.TokenChart(result)!);
         Assert.Contains("\"type\":\"log\"", json);

@@ -27,7 +27,7 @@ public sealed class FewShotVerdictTests
         Assert.Equal(-24, verdicts[^1].Difference, 6);                          // 8 shots vs 0 shots: 36 − 60
         Assert.Equal("MMFS ahead at every shot count: reproduced; accuracy rising with shots (mmfs-8, 8 shots vs mmfs-8, 0 shots: -24.0 ± 0.8 points): not reproduced",
             curves.Verdict());
-        Assert.Contains("**Verdict.** MMFS ahead at every shot count: reproduced", curves.Markdown());
+        Assert.Contains("**Verdict.** MMFS ahead at every shot count: reproduced", FewShotReport.Markdown(curves));
     }
 
     [Fact]

@@ -33,4 +33,20 @@ public sealed class ReproductionTests
         var missing = Assert.Throws<FileNotFoundException>(() => Reproduction.Run(new ReproductionRequest { Experiment = FewShotExperiment.Id, Quick = true, OutFolder = folder.Path }));
         Assert.Contains("token-efficiency", missing.Message);
     }
+
+    [Fact]
+    public void Reports_only_rewrites_every_report_from_the_json_and_leaves_the_json_alone()
+    {
+        using var folder = new TempFolder();
+        string results = Path.Combine(RepositoryPaths.Root, "results");
+        foreach (var json in Directory.GetFiles(results, "*.json")) File.Copy(json, Path.Combine(folder.Path, Path.GetFileName(json)));
+        var before = Directory.GetFiles(folder.Path).ToDictionary(f => Path.GetFileName(f), File.ReadAllBytes);
+        var outcome = Reproduction.Run(new ReproductionRequest { ReportsOnly = true, OutFolder = folder.Path });
+        Assert.Equal(ExperimentResult.LoadFolder(results).Count, outcome.Experiments.Count);
+        Assert.All(before, kv => Assert.Equal(kv.Value, File.ReadAllBytes(Path.Combine(folder.Path, kv.Key))));
+        foreach (var md in Directory.GetFiles(results, "*.md"))
+            Assert.Equal(File.ReadAllText(md), File.ReadAllText(Path.Combine(folder.Path, Path.GetFileName(md))));
+        Assert.True(File.Exists(Path.Combine(folder.Path, "summary.html")));
+        Assert.Throws<DirectoryNotFoundException>(() => Reproduction.Run(new ReproductionRequest { ReportsOnly = true, OutFolder = folder.File("none") }));
+    }
 }

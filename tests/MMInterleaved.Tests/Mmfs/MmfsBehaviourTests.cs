@@ -10,7 +10,7 @@ namespace MMInterleaved.Tests.Mmfs;
 [Collection(TorchCollection.Name)]
 public class MmfsBehaviourTests
 {
-    private static readonly MmfsOptions Small = new(DModel: 16, DQuery: 12, DValue: 10, DOut: 8, NLevels: 2, NHeads: 2, NPoints: 3,
+    private static readonly MmfsOptions Small = new(DModel: 16, DQuery: 12, DValue: 10, DOut: 8, NumLevels: 2, NumHeads: 2, NumPoints: 3,
         Ratio: 1.0, OffsetInitMagnitude: 1, SpatialShapes: [4, 2], BaseSpatialShape: 4, MaxImagesPerSequence: 8);
 
     private sealed record Inputs(Tensor Query, Tensor Reference, Tensor Features, Tensor Shapes, Tensor Starts);

@@ -21,7 +21,7 @@ public class MmfsParityTests
 
     internal static MmfsOptions OptionsOf(SafetensorsFixture fx) => new(
         DModel: fx.Int("d_model"), DQuery: fx.Int("d_query"), DValue: fx.Int("d_value"), DOut: fx.Int("d_out"),
-        NLevels: fx.Int("n_levels"), NHeads: fx.Int("n_heads"), NPoints: fx.Int("n_points"), Ratio: fx.Double("ratio"),
+        NumLevels: fx.Int("n_levels"), NumHeads: fx.Int("n_heads"), NumPoints: fx.Int("n_points"), Ratio: fx.Double("ratio"),
         OffsetInitMagnitude: fx.Double("offset_init_magnitude"), SpatialShapes: fx.Ints("spatial_shapes"),
         BaseSpatialShape: fx.Int("base_spatial_shape"), MaxImagesPerSequence: fx.Int("max_num_image_per_seq"));
 

@@ -18,7 +18,7 @@ public class AblationSwitchTests
     internal static ModelConfig Variant(string name) => name switch
     {
         "reference" => Tiny,
-        "tokens-8" => Tiny with { NumImageTokens = 8, Resampler = Tiny.Resampler with { NumQueries = 8 } },
+        "tokens-8" => Tiny.WithNumImageTokens(8),
         "dense-feature-map" => Tiny with { CrossAttention = Tiny.CrossAttention with { Kind = CrossAttentionKind.DenseFeatureMap } },
         "dense-resampler-tokens" => Tiny with { CrossAttention = Tiny.CrossAttention with { Kind = CrossAttentionKind.DenseResamplerTokens } },
         "single-scale" => Tiny with { CrossAttention = Tiny.CrossAttention with { FeatureLevels = [2] } },

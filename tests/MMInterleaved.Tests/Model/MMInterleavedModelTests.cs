@@ -54,8 +54,15 @@ public class MMInterleavedModelTests
             string json = config.ToJson();
             Assert.Equal(json, ModelConfig.FromJson(json).ToJson());
         }
-        var e = Assert.Throws<ArgumentException>(() => (ModelPresets.Tiny with { NumImageTokens = 5 }).Validated());
-        Assert.Contains("NumImageTokens", e.Message);
+        // K lives in one place (the resampler's queries); a file that also stores num_image_tokens must agree with it
+        Assert.Equal(8, ModelPresets.Tiny.WithNumImageTokens(8).Resampler.NumQueries);
+        Assert.DoesNotContain("num_image_tokens", ModelPresets.Tiny.ToJson());
+        var stored = System.Text.Json.Nodes.JsonNode.Parse(ModelPresets.Tiny.ToJson())!.AsObject();
+        stored["num_image_tokens"] = 4;
+        Assert.Equal(4, ModelConfig.FromJson(stored.ToJsonString()).NumImageTokens);
+        stored["num_image_tokens"] = 5;
+        var e = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson(stored.ToJsonString(), "old.json"));
+        Assert.Contains("old.json: num_image_tokens is 5 but resampler.num_queries is 4", e.Message);
         var bad = Assert.Throws<InvalidDataException>(() => ModelConfig.FromJson("{\"Decoder\": {\"NumHeads\": 7}}", "x.json"));
         Assert.Contains("x.json", bad.Message);
         Assert.Contains("NumHeads", bad.Message);

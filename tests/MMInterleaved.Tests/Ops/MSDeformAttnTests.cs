@@ -9,7 +9,7 @@ namespace MMInterleaved.Tests.Ops;
 [Collection(TorchCollection.Name)]
 public class MSDeformAttnTests
 {
-    private static readonly MSDeformAttnOptions Options = new(DModel: 16, NLevels: 2, NHeads: 4, NPoints: 3, Ratio: 0.5);
+    private static readonly MSDeformAttnOptions Options = new(DModel: 16, NumLevels: 2, NumHeads: 4, NumPoints: 3, Ratio: 0.5);
     private static readonly (long H, long W)[] Shapes = [(4, 5), (2, 3)];
 
     [Fact]

@@ -39,7 +39,7 @@ public sealed class PipelineTests : IDisposable
         pipeline.SavePretrained(path);
         var config = JsonNode.Parse(File.ReadAllText(Path.Combine(path, "config.json")))!.AsObject();
         Assert.Equal("mm_interleaved", config["model_type"]!.GetValue<string>());
-        Assert.Equal(ModelPresets.Tiny.NumImageTokens, config["num_image_tokens"]!.GetValue<int>());
+        Assert.Equal(ModelPresets.Tiny.NumImageTokens, config["resampler"]!["num_queries"]!.GetValue<int>());
         Assert.NotNull(config["cross_attention"]!["max_images_per_sequence"]);
         Assert.DoesNotContain(config, kv => kv.Key.Contains("path", StringComparison.Ordinal));
         var tokenizer = JsonNode.Parse(File.ReadAllText(Path.Combine(path, "tokenizer.json")))!["specialTokens"]!;
@@ -157,6 +157,31 @@ public sealed class PipelineTests : IDisposable
         Assert.Equal(4, encoded.MultiScaleFeatures.Length);
         Assert.Same(pipeline, pipeline.To(CPU));
         Assert.Equal(DeviceType.CPU, pipeline.Model.parameters().First().device_type);
+    }
+
+    [Theory]
+    [MemberData(nameof(Devices))]
+    public void A_batch_on_a_device_keeps_its_host_geometry_and_trains_as_on_the_cpu(string name)
+    {
+        var device = TestDevices.Parse(name);
+        var pipeline = Tiny();
+        var batch = pipeline.Processor.Batch(Task.Take(2).ToList());
+        var moved = batch.To(device);
+        // the forward pass reads image counts, placeholders and targets from the CPU original, never from the device
+        Assert.Same(batch, moved.OnHost());
+        Assert.Same(batch, batch.OnHost());
+        Assert.Equal(device.type, moved.InputIds.device_type);
+        ModelOutput cpu, there;
+        using (no_grad()) cpu = pipeline.Model.forward(batch);
+        pipeline.To(device);
+        using (no_grad()) there = pipeline.Model.forward(moved);
+        Assert.Equal(cpu.TextTargets, there.TextTargets);
+        Assert.Equal(cpu.Loss!.item<float>(), there.Loss!.to(CPU).item<float>(), 1e-4f);
+        // a batch made on the device has no CPU original: OnHost copies it back
+        var made = new InterleavedBatch(moved.InputIds, moved.AttentionMask, moved.Images);
+        Assert.Equal(DeviceType.CPU, made.OnHost().InputIds.device_type);
+        Assert.Equal(batch.InputIds.data<long>().ToArray(), made.OnHost().InputIds.data<long>().ToArray());
+        pipeline.To(CPU);
     }
 
     private static MMInterleavedModel Model(MMInterleavedPipeline p) => p.Model;

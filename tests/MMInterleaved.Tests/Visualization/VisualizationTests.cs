@@ -44,8 +44,8 @@ public class VisualizationTests
     {
         using var scope = NewDisposeScope();
         manual_seed(3);
-        var mmfs = new MultiModalFeatureSynchronizer(new MmfsOptions(DModel: 8, DQuery: 8, DValue: 3, DOut: 3, NLevels: 1, NHeads: 2,
-            NPoints: 2, SpatialShapes: [4], BaseSpatialShape: 4, MaxImagesPerSequence: 4));
+        var mmfs = new MultiModalFeatureSynchronizer(new MmfsOptions(DModel: 8, DQuery: 8, DValue: 3, DOut: 3, NumLevels: 1, NumHeads: 2,
+            NumPoints: 2, SpatialShapes: [4], BaseSpatialShape: 4, MaxImagesPerSequence: 4));
         var samples = mmfs.Inspect(randn(1, 1, 8), full(1, 1, 1, 2, 0.5f), randn(1, 2, 16, 3), tensor(new long[] { 4, 4, 4, 4 }).view(2, 2),
             tensor(new long[] { 0, 16 }), ones(1, 2, dtype: int64), [0]);
         double[] mass = SamplingPointsFigure.MassPerImage(samples);

@@ -1,6 +1,4 @@
-using MMInterleaved.Data.Images;
 using SkiaSharp;
-using static TorchSharp.torch;
 
 namespace MMInterleaved.Data.Glyphs;
 
@@ -8,36 +6,19 @@ namespace MMInterleaved.Data.Glyphs;
 /// A sampled glyph layout (per filled cell: kind, colour, size, exact pixel box) and its rendering. Sampling and
 /// rendering depend only on the options and the random stream, so (seed, index) names the same picture everywhere.
 /// </summary>
-public sealed class GlyphScene : IGridScene
+public sealed class GlyphScene : PaintedGridScene
 {
     private GlyphScene(GlyphSceneOptions options, IReadOnlyList<PlacedGlyph> glyphs, ulong renderSeed)
+        : base(options, glyphs.Select(g => new GridItem(g.Row, g.Column, GlyphShapes.Describe(g.Kind), g.Color.Name, g.Box)).ToArray(), renderSeed)
     {
-        Options = options;
         Glyphs = glyphs;
-        RenderSeed = renderSeed;
-        Items = glyphs.Select(g => new GridItem(g.Row, g.Column, GlyphShapes.Describe(g.Kind), g.Color.Name, g.Box)).ToArray();
     }
-
-    /// <summary>The options it was sampled with.</summary>
-    public GlyphSceneOptions Options { get; }
 
     /// <summary>The glyphs in reading order.</summary>
     public IReadOnlyList<PlacedGlyph> Glyphs { get; }
 
-    /// <summary>Seed of the background texture and the distractors.</summary>
-    public ulong RenderSeed { get; }
-
     /// <inheritdoc/>
-    public IReadOnlyList<GridItem> Items { get; }
-
-    /// <inheritdoc/>
-    public int ImageSize => Options.ImageSize;
-
-    /// <inheritdoc/>
-    public int GridSide => Options.GridSide;
-
-    /// <inheritdoc/>
-    public string ItemNoun => "glyph";
+    public override string ItemNoun => "glyph";
 
     /// <summary>Draws a scene: per cell in reading order whether it is filled, then per filled cell the kind, the colour,
     /// the size and the offset; last the render seed.</summary>
@@ -66,39 +47,11 @@ public sealed class GlyphScene : IGridScene
         Sample(options, SeededRandom.For((ulong)seed, (ulong)index));
 
     /// <inheritdoc/>
-    public Tensor Render()
+    protected override void DrawItem(SKCanvas canvas, int index)
     {
-        using var bitmap = RenderBitmap();
-        return ImageTensors.FromRgba(bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height);
-    }
-
-    /// <inheritdoc/>
-    public byte[] RenderPng()
-    {
-        using var bitmap = RenderBitmap();
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
-
-    /// <summary>Draws background, distractors and glyphs (all but <paramref name="omit"/>, an index into
-    /// <see cref="Glyphs"/>, which tests use to find one glyph's pixels).</summary>
-    internal SKBitmap RenderBitmap(int? omit = null)
-    {
-        var bitmap = SceneBackground.NewBitmap(ImageSize);
-        using var canvas = new SKCanvas(bitmap);
-        var random = new SeededRandom(RenderSeed);
-        SceneBackground.Paint(bitmap, canvas, Options, random);
-        SceneBackground.PaintDistractors(canvas, Options, random, GlyphPalette.Colors.Take(Options.ColorCount).ToArray());
-        using var paint = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill };
-        for (int i = 0; i < Glyphs.Count; i++)
-        {
-            if (i == omit) continue;
-            var g = Glyphs[i];
-            paint.Color = new SKColor(g.Color.R, g.Color.G, g.Color.B);
-            using var path = GlyphShapes.Outline(g.Kind, g.CenterX, g.CenterY, g.Height, Options.StrokeWidth);
-            canvas.DrawPath(path, paint);
-        }
-        canvas.Flush();
-        return bitmap;
+        var g = Glyphs[index];
+        using var paint = new SKPaint { IsAntialias = true, Style = SKPaintStyle.Fill, Color = new SKColor(g.Color.R, g.Color.G, g.Color.B) };
+        using var path = GlyphShapes.Outline(g.Kind, g.CenterX, g.CenterY, g.Height, Options.StrokeWidth);
+        canvas.DrawPath(path, paint);
     }
 }

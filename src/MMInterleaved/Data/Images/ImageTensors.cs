@@ -51,7 +51,8 @@ public static class ImageTensors
         return FromRgba(bytes, bitmap.Width, bitmap.Height);
     }
 
-    /// <summary>An RGBA8888 bitmap of an image tensor ([3,H,W], [1,H,W] or [H,W]; values clamped to [0,1]).</summary>
+    /// <summary>An opaque RGBA8888 bitmap of an image tensor ([3,H,W], [1,H,W] or [H,W]; values clamped to [0,1]; any
+    /// device or floating dtype).</summary>
     public static SKBitmap ToBitmap(Tensor image)
     {
         using var scope = NewDisposeScope();
@@ -62,7 +63,7 @@ public static class ImageTensors
         if (t.shape[0] == 1) t = t.expand(3, -1, -1);
         int h = (int)t.shape[1], w = (int)t.shape[2];
         byte[] rgb = t.clamp(0, 1).mul(255).round().to(uint8).permute(1, 2, 0).contiguous().data<byte>().ToArray();
-        var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Premul));
+        var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
         Span<byte> px = bitmap.GetPixelSpan();
         for (int i = 0, j = 0; i < rgb.Length; i += 3, j += 4)
         {

@@ -19,14 +19,14 @@ public static class CocoCaptions
     public static ListDocumentSource Load(string annotationsPath, string imageFolder, RealDataOptions? options = null, bool onePerCaption = false, string name = "coco-caption")
     {
         options = (options ?? new RealDataOptions()).Validated();
-        using var json = JsonFields.ParseFile(annotationsPath);
+        using var json = JsonFields.Parse(annotationsPath);
         var root = json.RootElement;
         var files = new Dictionary<string, string>();
         int i = 0;
         foreach (var image in JsonFields.Array(root, "images", "", annotationsPath).EnumerateArray())
         {
             string where = $"images[{i++}]";
-            string id = JsonFields.Id(image, "id", where, annotationsPath);
+            string id = JsonFields.IdText(image, "id", where, annotationsPath);
             string file = JsonFields.String(image, "file_name", where, annotationsPath);
             if (!files.TryAdd(id, file)) throw new DataFormatException(annotationsPath, null, $"{where}.id {id} appears twice.");
         }
@@ -35,7 +35,7 @@ public static class CocoCaptions
         foreach (var annotation in JsonFields.Array(root, "annotations", "", annotationsPath).EnumerateArray())
         {
             string where = $"annotations[{i++}]";
-            string id = JsonFields.Id(annotation, "image_id", where, annotationsPath);
+            string id = JsonFields.IdText(annotation, "image_id", where, annotationsPath);
             string caption = JsonFields.String(annotation, "caption", where, annotationsPath).Trim();
             if (!files.ContainsKey(id)) throw new DataFormatException(annotationsPath, null, $"{where}.image_id {id} is not the id of any entry of \"images\".");
             if (options.Lowercase) caption = caption.ToLowerInvariant();

@@ -1,7 +1,5 @@
 using MMInterleaved.Data.Glyphs;
-using MMInterleaved.Data.Images;
 using SkiaSharp;
-using static TorchSharp.torch;
 
 namespace MMInterleaved.Data.Real;
 
@@ -9,54 +7,22 @@ namespace MMInterleaved.Data.Real;
 /// Fashion-MNIST items on a grid, each tinted with a palette colour (intensity × colour, so colour questions work as
 /// with glyphs) and drawn at side GlyphScale·cell with bilinear filtering, over the glyph scenes' background.
 /// </summary>
-public sealed class FashionGridScene : IGridScene
+public sealed class FashionGridScene : PaintedGridScene
 {
     private readonly FashionMnist _data;
 
     internal FashionGridScene(FashionMnist data, GlyphSceneOptions options, IReadOnlyList<FashionGridItem> placed, ulong renderSeed)
+        : base(options, placed.Select(p => new GridItem(p.Row, p.Column, FashionGridSampler.KindOf(p.Label), p.Color.Name, p.Box)).ToArray(), renderSeed)
     {
         _data = data;
-        Options = options;
         Placed = placed;
-        RenderSeed = renderSeed;
-        Items = placed.Select(p => new GridItem(p.Row, p.Column, FashionGridSampler.KindOf(p.Label), p.Color.Name, p.Box)).ToArray();
     }
-
-    /// <summary>The options it was sampled with.</summary>
-    public GlyphSceneOptions Options { get; }
 
     /// <summary>The items in reading order.</summary>
     public IReadOnlyList<FashionGridItem> Placed { get; }
 
-    /// <summary>Seed of the background texture and the distractors.</summary>
-    public ulong RenderSeed { get; }
-
     /// <inheritdoc/>
-    public IReadOnlyList<GridItem> Items { get; }
-
-    /// <inheritdoc/>
-    public int ImageSize => Options.ImageSize;
-
-    /// <inheritdoc/>
-    public int GridSide => Options.GridSide;
-
-    /// <inheritdoc/>
-    public string ItemNoun => "item";
-
-    /// <inheritdoc/>
-    public Tensor Render()
-    {
-        using var bitmap = RenderBitmap();
-        return ImageTensors.FromRgba(bitmap.GetPixelSpan(), bitmap.Width, bitmap.Height);
-    }
-
-    /// <inheritdoc/>
-    public byte[] RenderPng()
-    {
-        using var bitmap = RenderBitmap();
-        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
-        return data.ToArray();
-    }
+    public override string ItemNoun => "item";
 
     /// <summary>The pixel box of an item drawn at (cx, cy) with the given side: its non-zero source pixels, grown by
     /// half a source pixel (the reach of bilinear filtering), rounded outwards. Null for an all-zero item.</summary>
@@ -73,25 +39,14 @@ public sealed class FashionGridScene : IGridScene
             Math.Min(left + side, left + (x1 + 1.5) * sx), Math.Min(top + side, top + (y1 + 1.5) * sy));
     }
 
-    internal SKBitmap RenderBitmap(int? omit = null)
+    /// <inheritdoc/>
+    protected override void DrawItem(SKCanvas canvas, int index)
     {
-        var bitmap = SceneBackground.NewBitmap(ImageSize);
-        using var canvas = new SKCanvas(bitmap);
-        var random = new SeededRandom(RenderSeed);
-        SceneBackground.Paint(bitmap, canvas, Options, random);
-        SceneBackground.PaintDistractors(canvas, Options, random, GlyphPalette.Colors.Take(Options.ColorCount).ToArray());
-        var sampling = new SKSamplingOptions(SKFilterMode.Linear);
-        for (int i = 0; i < Placed.Count; i++)
-        {
-            if (i == omit) continue;
-            var p = Placed[i];
-            using var tinted = Tinted(_data.Image(p.DatasetIndex), _data.Rows, _data.Columns, p.Color);
-            using var image = SKImage.FromBitmap(tinted);
-            float half = p.Side / 2;
-            canvas.DrawImage(image, new SKRect(p.CenterX - half, p.CenterY - half, p.CenterX + half, p.CenterY + half), sampling);
-        }
-        canvas.Flush();
-        return bitmap;
+        var p = Placed[index];
+        using var tinted = Tinted(_data.Image(p.DatasetIndex), _data.Rows, _data.Columns, p.Color);
+        using var image = SKImage.FromBitmap(tinted);
+        float half = p.Side / 2;
+        canvas.DrawImage(image, new SKRect(p.CenterX - half, p.CenterY - half, p.CenterX + half, p.CenterY + half), new SKSamplingOptions(SKFilterMode.Linear));
     }
 
     // The item as premultiplied RGBA: coverage = intensity, colour = the tint.

@@ -39,16 +39,16 @@ public static class VqaDataset
         options = (options ?? new RealDataOptions()).Validated();
         FileName(fileNamePattern, "0"); // fail early on a pattern without a placeholder
         var answers = annotationsPath is null ? null : ReadAnnotations(annotationsPath, options);
-        using var json = JsonFields.ParseFile(questionsPath);
+        using var json = JsonFields.Parse(questionsPath);
         var documents = new List<InterleavedDocument>();
         var present = new Dictionary<string, bool>();
         int i = 0;
         foreach (var q in JsonFields.Array(json.RootElement, "questions", "", questionsPath).EnumerateArray())
         {
             string where = $"questions[{i++}]";
-            string imageId = JsonFields.Id(q, "image_id", where, questionsPath);
+            string imageId = JsonFields.IdText(q, "image_id", where, questionsPath);
             string question = JsonFields.String(q, "question", where, questionsPath).Trim();
-            string questionId = JsonFields.Id(q, "question_id", where, questionsPath);
+            string questionId = JsonFields.IdText(q, "question_id", where, questionsPath);
             string file = FileName(fileNamePattern, imageId);
             string path = Path.GetFullPath(Path.Combine(imageFolder, file));
             if (!present.TryGetValue(path, out bool exists)) present[path] = exists = File.Exists(path);
@@ -85,14 +85,14 @@ public static class VqaDataset
 
     private static Dictionary<string, Answers> ReadAnnotations(string path, RealDataOptions options)
     {
-        using var json = JsonFields.ParseFile(path);
+        using var json = JsonFields.Parse(path);
         var result = new Dictionary<string, Answers>();
         int i = 0;
         string Norm(string s) => options.Lowercase ? s.Trim().ToLowerInvariant() : s.Trim();
         foreach (var a in JsonFields.Array(json.RootElement, "annotations", "", path).EnumerateArray())
         {
             string where = $"annotations[{i++}]";
-            string questionId = JsonFields.Id(a, "question_id", where, path);
+            string questionId = JsonFields.IdText(a, "question_id", where, path);
             int j = 0;
             var all = new List<string>();
             foreach (var answer in JsonFields.Array(a, "answers", where, path).EnumerateArray())

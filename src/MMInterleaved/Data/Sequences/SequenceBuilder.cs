@@ -24,18 +24,18 @@ public sealed class SequenceBuilder
     /// <summary>The tokenizer.</summary>
     public ITextTokenizer Tokenizer => tokenizer;
     /// <summary>Placeholders per image (the model's <c>NumImageTokens</c>).</summary>
-    public int ImageTokens { get; }
+    public int NumImageTokens { get; }
     /// <summary>The options.</summary>
     public SequenceBuilderOptions Options { get; }
     /// <summary>The special ids (the tokenizer's).</summary>
     public SpecialTokens Specials => tokenizer.Specials;
 
-    /// <summary>A builder writing <paramref name="imageTokens"/> placeholders per image.</summary>
-    public SequenceBuilder(ITextTokenizer tokenizer, int imageTokens, SequenceBuilderOptions? options = null)
+    /// <summary>A builder writing <paramref name="numImageTokens"/> placeholders per image.</summary>
+    public SequenceBuilder(ITextTokenizer tokenizer, int numImageTokens, SequenceBuilderOptions? options = null)
     {
-        SequenceChecks.Require(imageTokens > 0, $"SequenceBuilder: imageTokens is {imageTokens}; it must be positive (the model's NumImageTokens).");
+        SequenceChecks.Require(numImageTokens > 0, $"SequenceBuilder: numImageTokens is {numImageTokens}; it must be positive (the model's NumImageTokens).");
         this.tokenizer = tokenizer;
-        ImageTokens = imageTokens;
+        NumImageTokens = numImageTokens;
         Options = (options ?? new SequenceBuilderOptions()).Validated();
     }
 
@@ -103,7 +103,7 @@ public sealed class SequenceBuilder
                     images.Add(image);
                     ids.Add(specials.BeginOfImage);
                     targets.Add(lastTextTarget ?? true);
-                    for (int k = 0; k < ImageTokens; k++)
+                    for (int k = 0; k < NumImageTokens; k++)
                     {
                         ids.Add(specials.Image);
                         targets.Add(false);
@@ -119,7 +119,7 @@ public sealed class SequenceBuilder
             ids.Add(specials.Eos);
             targets.Add(true);
         }
-        return new TokenizedDocument([.. ids], [.. targets], images, [.. starts], ImageTokens, index, document.Id);
+        return new TokenizedDocument([.. ids], [.. targets], images, [.. starts], NumImageTokens, index, document.Id);
     }
 
     // SplitMix64 of (seed, index): a counter-based draw, so no generator state has to be checkpointed.

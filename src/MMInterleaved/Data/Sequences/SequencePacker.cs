@@ -31,7 +31,7 @@ public sealed class SequencePacker
     {
         int keep = Math.Min(document.Length, MaxLength);
         if (document.ImageStarts.Length > MaxImagesPerSequence) keep = Math.Min(keep, document.ImageStarts[MaxImagesPerSequence]);
-        int blockLength = document.ImageTokens + 1;
+        int blockLength = document.NumImageTokens + 1;
         foreach (int start in document.ImageStarts)
             if (start < keep && keep < start + blockLength) keep = start;           // never split an image block
         truncated = keep < document.Length;
