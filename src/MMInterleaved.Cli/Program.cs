@@ -18,6 +18,7 @@ public static class Program
         root.Subcommands.Add(GenerateCommand.Build());
         root.Subcommands.Add(ScoreCommand.Build());
         root.Subcommands.Add(ReproduceCommand.Build());
+        root.Subcommands.Add(RunWorkerCommand.Build());
         return root;
     }
 
@@ -28,6 +29,10 @@ public static class Program
     public static int Main(string[] args)
     {
         bool verbose = args.Contains(VerboseFlag);
+        // parallel ablation runs go to worker processes of this same program (see RunWorker); not when a host such as a
+        // test runner calls Main, which cannot be started as `mmi`
+        if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+            MMInterleaved.Experiments.RunWorker.Launcher ??= MMInterleaved.Experiments.RunWorker.CurrentProcess();
         try
         {
             try

@@ -6,7 +6,7 @@ namespace MMInterleaved.Experiments;
 
 /// <summary>
 /// Runs an experiment's variants × seeds, at most <see cref="ExperimentSettings.Parallelism"/> at once with one intra-op
-/// thread each (the pilot: small models scale badly over threads; never more runs than cores), then summarises them at
+/// thread each (in worker processes when `mmi` can be started, see <see cref="RunWorker"/>; else in threads) (the pilot: small models scale badly over threads; never more runs than cores), then summarises them at
 /// equal steps and at equal training time and judges the paper's comparisons.
 /// </summary>
 public static class ExperimentRunner
@@ -32,6 +32,8 @@ public static class ExperimentRunner
             progress?.Invoke(record);
             jobs.Remove(job);
         }
+        // runs that share the machine go to worker processes where `mmi` can start them (see RunWorker)
+        bool inProcesses = settings.Parallelism > 1 && jobs.Count > 1 && RunWorker.CanRun(experiment);
         int previousThreads = get_num_threads();
         set_num_threads(1);
         try
@@ -40,8 +42,10 @@ public static class ExperimentRunner
             {
                 string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
                 var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.Training) : null)
-                    ?? ExecuteRetryingNativeRace(() => AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.Training),
-                        settings.Parallelism > 1, $"{job.Variant.Name} seed {job.Seed}", retried);
+                    ?? (inProcesses
+                        ? RunWorker.Run(new RunWorkerSpec(experiment.Id, job.Variant.Name, job.Seed, settings, folder), experiment)
+                        : ExecuteRetryingNativeRace(() => AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.Training),
+                            settings.Parallelism > 1, $"{job.Variant.Name} seed {job.Seed}", retried));
                 records.Add(record);
                 progress?.Invoke(record);
             });
@@ -59,7 +63,7 @@ public static class ExperimentRunner
     /// scratch: runs are deterministic, so the record is the one an undisturbed run gives). Why: TorchSharp 0.107 leaves its
     /// implicit Scalars to a finalizer, and a GC triggered by the other thread can free one in the middle of its native call
     /// (README, platform notes; seen once in a 2000-step run under heavy load). Alone, the race cannot happen, so nothing
-    /// is retried then.
+    /// is retried then; under `mmi`, parallel runs go to worker processes instead (<see cref="RunWorker"/>).
     /// </summary>
     internal static RunRecord ExecuteRetryingNativeRace(Func<RunRecord> execute, bool threaded, string name, Action<string>? retried)
     {

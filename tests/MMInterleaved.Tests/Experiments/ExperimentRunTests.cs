@@ -34,6 +34,42 @@ public sealed class ExperimentRunTests
     }
 
     [Fact]
+    public void Runs_trained_in_worker_processes_equal_the_same_runs_in_threads_and_a_failed_worker_is_named()
+    {
+        using var folder = new TempFolder();
+        var experiment = AblationCatalog.TokenEfficiency;
+        var settings = ExperimentSettings.QuickSettings with { Seeds = [3], Parallelism = 2, OutFolder = folder.Path, RunsFolder = folder.File("threads") };
+        var threads = ExperimentRunner.Run(experiment, settings);
+        string host = Path.GetFileNameWithoutExtension(Environment.ProcessPath ?? "") == "dotnet" ? Environment.ProcessPath! : "dotnet";
+        RunWorker.Launcher = (host, [Path.Combine(AppContext.BaseDirectory, "mmi.dll")]);
+        try
+        {
+            Assert.True(RunWorker.CanRun(experiment));
+            Assert.False(RunWorker.CanRun(experiment with { Variants = [experiment.Variants[0] with { Name = "custom" }] }));
+            var workers = ExperimentRunner.Run(experiment, settings with { RunsFolder = folder.File("workers") });
+            Assert.Equal(threads.Runs.Select(r => (r.Variant, r.Seed, r.Steps)), workers.Runs.Select(r => (r.Variant, r.Seed, r.Steps)));
+            foreach (var (a, b) in threads.Runs.Zip(workers.Runs))
+            {
+                Assert.Equal(a.Metrics, b.Metrics);
+                Assert.Equal(a.Curve.Select(p => p.Accuracy), b.Curve.Select(p => p.Accuracy));
+            }
+            string run = Path.Combine(folder.File("workers"), experiment.Id, "mmfs-8-seed3");
+            Assert.True(File.Exists(run + "." + RunWorker.LogFile));
+            Assert.True(File.Exists(Path.Combine(run, AblationRun.FinishedFile)));
+
+            // a worker that cannot train names the run, its exit code and its log
+            var bad = new RunWorkerSpec(experiment.Id, "mmfs-8", 3, settings with { Preset = "no-such-preset" }, folder.File("bad"));
+            var e = Assert.Throws<InvalidOperationException>(() => RunWorker.Run(bad, experiment));
+            Assert.Contains("mmfs-8 seed 3: the worker process failed (exit 2)", e.Message);
+            Assert.Contains("no-such-preset", e.Message);
+        }
+        finally
+        {
+            RunWorker.Launcher = null;
+        }
+    }
+
+    [Fact]
     public void A_run_identical_to_another_experiments_run_is_reused_and_marked_and_nothing_else_is()
     {
         using var folder = new TempFolder();
