@@ -46,7 +46,7 @@ public static class EvalCommand
             var evaluator = new TaskEvaluator(pipeline);
             var fewShot = new FewShotOptions { Shots = parse.GetValue(shots), Selection = parse.GetValue(selection), Seed = args.Seed }.Validated();
             var queries = held.Take(parse.GetValue(examples)).ToList();
-            string? metric = TaskEvaluator.MetricOf(queries);
+            var metric = TaskEvaluator.MetricOf(queries);
             IReadOnlyDictionary<string, double> scores = new Dictionary<string, double>();
             AnsiConsole.Progress().AutoClear(true).Start(context =>
             {
@@ -56,7 +56,7 @@ public static class EvalCommand
                 if (parse.GetValue(output) is string official) result.Write(official);
                 scores = result.Metrics;
             });
-            bool captions = metric == "captions", grounding = metric == "grounding";
+            bool captions = metric == TaskMetric.Captions, grounding = metric == TaskMetric.Grounding;
             var table = new Table().Border(TableBorder.Rounded).AddColumn("metric").AddColumn(new TableColumn("value").RightAligned());
             foreach (var (name, value) in scores) table.AddRow(Markup.Escape(name), value.ToString(captions ? "F4" : "F2", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);

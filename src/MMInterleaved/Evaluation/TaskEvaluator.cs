@@ -26,12 +26,13 @@ public sealed class TaskEvaluator
     }
 
     /// <summary>What the metadata of <paramref name="queries"/> can be scored with: <c>captions</c> → caption metrics,
-    /// <c>box</c> → grounding, <c>answers</c> or <c>answer</c> → VQA accuracy; null when they carry none of these.</summary>
-    public static string? MetricOf(IReadOnlyList<InterleavedDocument> queries) =>
+    /// <c>box</c> → grounding, <c>answers</c> or <c>answer</c> → VQA accuracy; null when they carry none of these (or
+    /// there are none).</summary>
+    public static TaskMetric? MetricOf(IReadOnlyList<InterleavedDocument> queries) =>
         queries.Count == 0 ? null
-        : queries[0].Meta("captions") is not null ? "captions"
-        : queries[0].Meta("box") is not null ? "grounding"
-        : queries[0].Meta("answers") is not null || queries[0].Meta("answer") is not null ? "vqa"
+        : queries[0].Meta("captions") is not null ? TaskMetric.Captions
+        : queries[0].Meta("box") is not null ? TaskMetric.Grounding
+        : queries[0].Meta("answers") is not null || queries[0].Meta("answer") is not null ? TaskMetric.Vqa
         : null;
 
     /// <summary>Scores <paramref name="queries"/> with the metric their metadata calls for (<see cref="MetricOf"/>); throws
@@ -39,9 +40,9 @@ public sealed class TaskEvaluator
     public ITaskEvaluation Evaluate(IReadOnlyList<InterleavedDocument> queries, IDocumentSource? shotPool = null, FewShotOptions? fewShot = null, bool extractAnswer = false) =>
         MetricOf(queries) switch
         {
-            "captions" => EvaluateCaptions(queries, shotPool, fewShot),
-            "grounding" => EvaluateGrounding(queries, shotPool, fewShot),
-            "vqa" => EvaluateVqa(queries, shotPool, fewShot, extractAnswer),
+            TaskMetric.Captions => EvaluateCaptions(queries, shotPool, fewShot),
+            TaskMetric.Grounding => EvaluateGrounding(queries, shotPool, fewShot),
+            TaskMetric.Vqa => EvaluateVqa(queries, shotPool, fewShot, extractAnswer),
             _ => throw new ArgumentException(queries.Count == 0 ? "no held-out documents to score."
                 : $"held-out document {queries[0].Id} has no 'answers', 'answer', 'captions' or 'box' metadata: nothing to score it with."),
         };

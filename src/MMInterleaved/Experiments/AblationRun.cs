@@ -90,11 +90,10 @@ public static class AblationRun
     /// <c>overall</c>); a caption run's curve puts CIDEr-D ×100 under the same name.</summary>
     public const string CurveMetric = "overall";
 
-    /// <summary>Tokens per packed training row: the text budget plus &lt;|beginofimage|&gt; and the visual tokens of every image
-    /// of a training document (one; 1 + shots with few-shot documents mixed in), so that more visual tokens or more
-    /// images never squeeze the text.</summary>
-    public static int WindowLength(ExperimentSettings settings, int visualTokens, AblationTraining? training = null) =>
-        settings.MaxTextLength + (1 + (training ?? AblationTraining.Default).FewShotShots) * (1 + visualTokens);
+    /// <summary>Tokens per packed training row (<see cref="TrainingArgs.WindowFor"/>) for the images of a training document:
+    /// one, or 1 + shots with few-shot documents mixed in.</summary>
+    public static int WindowLength(ExperimentSettings settings, int numImageTokens, AblationTraining? training = null) =>
+        TrainingArgs.WindowFor(settings.MaxTextLength, numImageTokens, 1 + (training ?? AblationTraining.Default).FewShotShots);
 
     /// <summary>CIDEr-D and BLEU-4 (×100) of greedy captions of <paramref name="images"/> (caption documents).</summary>
     public static Dictionary<string, double> ScoreCaptions(TaskEvaluator evaluator, IReadOnlyList<InterleavedDocument> images)

@@ -56,7 +56,12 @@ public sealed record TrainingArgs
     public TrainingConfig Optimization { get; init; } = new();
 
     /// <summary>The window for a model with <paramref name="numImageTokens"/> visual tokens per image.</summary>
-    public int WindowLength(int numImageTokens) => MaxLength ?? TextLength + 1 + numImageTokens;
+    public int WindowLength(int numImageTokens) => MaxLength ?? WindowFor(TextLength, numImageTokens);
+
+    /// <summary>Tokens per packed row: the text budget plus, per image of a training document, &lt;|beginofimage|&gt; and
+    /// its K visual tokens, so more visual tokens or more images never squeeze the text.</summary>
+    public static int WindowFor(int textLength, int numImageTokens, int imagesPerDocument = 1) =>
+        textLength + imagesPerDocument * (1 + numImageTokens);
 
     /// <summary>Throws an ArgumentException naming the field, its value and what is allowed.</summary>
     public TrainingArgs Validated()

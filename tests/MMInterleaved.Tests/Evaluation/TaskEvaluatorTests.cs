@@ -29,6 +29,19 @@ public sealed class TaskEvaluatorTests : IDisposable
         return (new TaskEvaluator(new MMInterleavedPipeline(new MMInterleavedModel(ModelPresets.Tiny), tokenizer), batchSize: 4), tokenizer, train, eval);
     }
 
+    [Theory]
+    [InlineData("glyph-vqa", TaskMetric.Vqa)]
+    [InlineData("glyph-caption", TaskMetric.Captions)]
+    [InlineData("glyph-grounding", TaskMetric.Grounding)]
+    public void Each_task_is_scored_with_the_metric_its_metadata_calls_for(string task, TaskMetric metric)
+    {
+        var scene = new MMInterleaved.Data.Glyphs.GlyphSceneOptions(ImageSize: 32, GridSide: 2);
+        var queries = GridTasks.Create(task, new GridTaskOptions(1, DataSplit.Validation, scene)).Take(2).ToList();
+        Assert.Equal(metric, TaskEvaluator.MetricOf(queries));
+        Assert.Null(TaskEvaluator.MetricOf([]));
+        Assert.Null(TaskEvaluator.MetricOf([queries[0] with { Metadata = new Dictionary<string, string>() }]));
+    }
+
     [Fact]
     public void Vqa_accuracy_is_the_official_score_of_the_answers_before_the_first_period_and_rescoring_the_written_files_agrees()
     {

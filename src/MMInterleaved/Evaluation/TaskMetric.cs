@@ -1,0 +1,13 @@
+namespace MMInterleaved.Evaluation;
+
+/// <summary>The official metric a held-out set is scored with, chosen by its documents' metadata
+/// (<see cref="TaskEvaluator.MetricOf"/>).</summary>
+public enum TaskMetric
+{
+    /// <summary>BLEU and CIDEr-D against <c>captions</c> (pycocoevalcap).</summary>
+    Captions,
+    /// <summary>IoU ≥ 0.5 accuracy against a <c>box</c>.</summary>
+    Grounding,
+    /// <summary>VQA accuracy against <c>answers</c> (or one <c>answer</c>).</summary>
+    Vqa,
+}
