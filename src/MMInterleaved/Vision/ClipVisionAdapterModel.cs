@@ -55,39 +55,5 @@ public sealed class ClipVisionAdapterModel : nn.Module<Tensor, VisionEncoderOutp
     /// place (converted to each tensor's dtype). Throws an InvalidDataException naming the file and the missing,
     /// unexpected or mis-shaped keys; nothing is copied then.
     /// </summary>
-    public void LoadFromSafetensors(string path, string prefix = "")
-    {
-        string file = Path.GetFileName(path);
-        var loaded = Safetensors.LoadStateDict(path);
-        try
-        {
-            var source = loaded.Where(kv => kv.Key.StartsWith(prefix, StringComparison.Ordinal))
-                .ToDictionary(kv => kv.Key[prefix.Length..], kv => kv.Value);
-            var target = new Dictionary<string, Tensor>();
-            foreach (var (name, parameter) in named_parameters()) target[name] = parameter;
-            foreach (var (name, buffer) in named_buffers()) target[name] = buffer;
-
-            var problems = new List<string>();
-            var missing = target.Keys.Where(k => !source.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-            var unexpected = source.Keys.Where(k => !target.ContainsKey(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
-            if (missing.Count > 0) problems.Add($"missing keys ({missing.Count}): {Shown(missing)}");
-            if (unexpected.Count > 0) problems.Add($"unexpected keys ({unexpected.Count}): {Shown(unexpected)}");
-            var misShaped = target.Where(kv => source.TryGetValue(kv.Key, out var s) && !s.shape.SequenceEqual(kv.Value.shape))
-                .Select(kv => $"{kv.Key} is [{string.Join(", ", source[kv.Key].shape)}] in the file but [{string.Join(", ", kv.Value.shape)}] in the model")
-                .ToList();
-            if (misShaped.Count > 0) problems.Add($"shape mismatches ({misShaped.Count}): {Shown(misShaped)}");
-            if (problems.Count > 0)
-                throw new InvalidDataException($"{file}{(prefix.Length > 0 ? $" (prefix \"{prefix}\")" : "")} does not match ClipVisionAdapterModel: {string.Join("; ", problems)}.");
-
-            using var noGrad = no_grad();
-            foreach (var (name, tensor) in target) tensor.copy_(source[name]);
-        }
-        finally
-        {
-            foreach (var t in loaded.Values) t.Dispose();
-        }
-
-        static string Shown(List<string> items) =>
-            string.Join(", ", items.Take(10)) + (items.Count > 10 ? $", … and {items.Count - 10} more" : "");
-    }
+    public void LoadFromSafetensors(string path, string prefix = "") => Runtime.StateDictFile.Load(this, path, nameof(ClipVisionAdapterModel), prefix);
 }
