@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MMInterleaved.Diffusion;
@@ -57,50 +56,29 @@ public sealed record SchedulerConfig
     /// <summary>Parses a diffusers scheduler config; <paramref name="source"/> names it in errors.</summary>
     public static SchedulerConfig FromJson(string json, string source = "scheduler_config.json")
     {
-        JsonObject root;
-        try { root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: a scheduler config is a JSON object."); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        var c = new SchedulerConfig();
-        try
+        var c = DiffusersConfig.Read(json, source, "a DDPM/DDIM scheduler", new SchedulerConfig(), MustBeDefault, Ignored, static (c, key, v) => key switch
         {
-            foreach (var (key, value) in root)
-            {
-                if (key.StartsWith('_') || Ignored.Contains(key)) continue;
-                if (MustBeDefault.TryGetValue(key, out var expected))
-                {
-                    bool same = value is null || expected is null ? value is null && expected is null : JsonNode.DeepEquals(value, expected);
-                    if (!same) throw new InvalidDataException($"{source}: {key} is {value?.ToJsonString() ?? "null"}; only {expected?.ToJsonString() ?? "null"} is supported.");
-                    continue;
-                }
-                c = key switch
-                {
-                    "num_train_timesteps" => c with { NumTrainTimesteps = value!.GetValue<int>() },
-                    "beta_start" => c with { BetaStart = value!.GetValue<double>() },
-                    "beta_end" => c with { BetaEnd = value!.GetValue<double>() },
-                    "beta_schedule" => c with { BetaSchedule = value!.GetValue<string>() },
-                    "prediction_type" => c with { PredictionType = value!.GetValue<string>() },
-                    "clip_sample" => c with { ClipSample = value!.GetValue<bool>() },
-                    "clip_sample_range" => c with { ClipSampleRange = value!.GetValue<double>() },
-                    "set_alpha_to_one" => c with { SetAlphaToOne = value!.GetValue<bool>() },
-                    "steps_offset" => c with { StepsOffset = value!.GetValue<int>() },
-                    "timestep_spacing" => c with { TimestepSpacing = value!.GetValue<string>() },
-                    _ => throw new InvalidDataException($"{source}: unknown key '{key}' for a DDPM/DDIM scheduler."),
-                };
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
-        {
-            throw new InvalidDataException($"{source}: a value has the wrong type ({e.Message}).", e);
-        }
+            "num_train_timesteps" => c with { NumTrainTimesteps = DiffusersConfig.Int(v) },
+            "beta_start" => c with { BetaStart = DiffusersConfig.Double(v) },
+            "beta_end" => c with { BetaEnd = DiffusersConfig.Double(v) },
+            "beta_schedule" => c with { BetaSchedule = v.GetValue<string>() },
+            "prediction_type" => c with { PredictionType = v.GetValue<string>() },
+            "clip_sample" => c with { ClipSample = v.GetValue<bool>() },
+            "clip_sample_range" => c with { ClipSampleRange = DiffusersConfig.Double(v) },
+            "set_alpha_to_one" => c with { SetAlphaToOne = v.GetValue<bool>() },
+            "steps_offset" => c with { StepsOffset = DiffusersConfig.Int(v) },
+            "timestep_spacing" => c with { TimestepSpacing = v.GetValue<string>() },
+            _ => null,
+        });
         try { return c.Validated(); }
         catch (ArgumentException e) { throw new InvalidDataException($"{source}: {e.Message}", e); }
     }
 
     /// <summary>The config in diffusers' keys.</summary>
-    public string ToJson() => new JsonObject
+    public string ToJson() => DiffusersConfig.Write(new JsonObject
     {
         ["num_train_timesteps"] = NumTrainTimesteps, ["beta_start"] = BetaStart, ["beta_end"] = BetaEnd, ["beta_schedule"] = BetaSchedule,
         ["prediction_type"] = PredictionType, ["clip_sample"] = ClipSample, ["clip_sample_range"] = ClipSampleRange,
         ["set_alpha_to_one"] = SetAlphaToOne, ["steps_offset"] = StepsOffset, ["timestep_spacing"] = TimestepSpacing,
-    }.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
+    });
 }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace MMInterleaved.Diffusion;
@@ -123,51 +122,30 @@ public sealed record UNet2DConditionConfig
     /// <summary>Parses a diffusers <c>config.json</c>; <paramref name="source"/> names it in errors (one line, naming the key).</summary>
     public static UNet2DConditionConfig FromJson(string json, string source = "config.json")
     {
-        JsonObject root;
-        try { root = JsonNode.Parse(json) as JsonObject ?? throw new InvalidDataException($"{source}: a UNet config is a JSON object."); }
-        catch (JsonException e) { throw new InvalidDataException($"{source}: not valid JSON ({e.Message}).", e); }
-        var c = new UNet2DConditionConfig();
-        try
+        var c = DiffusersConfig.Read(json, source, nameof(UNet2DConditionModel), new UNet2DConditionConfig(), MustBeDefault, Ignored, static (c, key, v) => key switch
         {
-            foreach (var (key, value) in root)
-            {
-                if (key.StartsWith('_') || Ignored.Contains(key)) continue;
-                if (MustBeDefault.TryGetValue(key, out var expected))
-                {
-                    if (!SameValue(value, expected))
-                        throw new InvalidDataException($"{source}: {key} is {value?.ToJsonString() ?? "null"}; this UNet supports only {expected?.ToJsonString() ?? "null"}.");
-                    continue;
-                }
-                c = key switch
-                {
-                    "sample_size" => c with { SampleSize = Int(value) },
-                    "in_channels" => c with { InChannels = Int(value) },
-                    "out_channels" => c with { OutChannels = Int(value) },
-                    "flip_sin_to_cos" => c with { FlipSinToCos = value!.GetValue<bool>() },
-                    "freq_shift" => c with { FreqShift = value!.GetValue<double>() },
-                    "down_block_types" => c with { DownBlockTypes = Strings(value) },
-                    "up_block_types" => c with { UpBlockTypes = Strings(value) },
-                    "block_out_channels" => c with { BlockOutChannels = Ints(value) },
-                    "layers_per_block" => c with { LayersPerBlock = Int(value) },
-                    "downsample_padding" => c with { DownsamplePadding = Int(value) },
-                    "mid_block_scale_factor" => c with { MidBlockScaleFactor = value!.GetValue<double>() },
-                    "norm_num_groups" => c with { NormNumGroups = Int(value) },
-                    "norm_eps" => c with { NormEps = value!.GetValue<double>() },
-                    "cross_attention_dim" => c with { CrossAttentionDim = Int(value) },
-                    // an int means the same count at every level (diffusers broadcasts it)
-                    "attention_head_dim" => c with { AttentionHeads = value is JsonArray ? Ints(value) : [Int(value)] },
-                    "use_linear_projection" => c with { UseLinearProjection = value!.GetValue<bool>() },
-                    "upcast_attention" => c with { UpcastAttention = value!.GetValue<bool>() },
-                    "conv_in_kernel" => c with { ConvInKernel = Int(value) },
-                    "conv_out_kernel" => c with { ConvOutKernel = Int(value) },
-                    _ => throw new InvalidDataException($"{source}: unknown key '{key}' for UNet2DConditionModel (diffusers 0.20)."),
-                };
-            }
-        }
-        catch (Exception e) when (e is InvalidOperationException or FormatException or NullReferenceException)
-        {
-            throw new InvalidDataException($"{source}: a value has the wrong type ({e.Message}).", e);
-        }
+            "sample_size" => c with { SampleSize = DiffusersConfig.Int(v) },
+            "in_channels" => c with { InChannels = DiffusersConfig.Int(v) },
+            "out_channels" => c with { OutChannels = DiffusersConfig.Int(v) },
+            "flip_sin_to_cos" => c with { FlipSinToCos = v.GetValue<bool>() },
+            "freq_shift" => c with { FreqShift = DiffusersConfig.Double(v) },
+            "down_block_types" => c with { DownBlockTypes = DiffusersConfig.Strings(v) },
+            "up_block_types" => c with { UpBlockTypes = DiffusersConfig.Strings(v) },
+            "block_out_channels" => c with { BlockOutChannels = DiffusersConfig.Ints(v) },
+            "layers_per_block" => c with { LayersPerBlock = DiffusersConfig.Int(v) },
+            "downsample_padding" => c with { DownsamplePadding = DiffusersConfig.Int(v) },
+            "mid_block_scale_factor" => c with { MidBlockScaleFactor = DiffusersConfig.Double(v) },
+            "norm_num_groups" => c with { NormNumGroups = DiffusersConfig.Int(v) },
+            "norm_eps" => c with { NormEps = DiffusersConfig.Double(v) },
+            "cross_attention_dim" => c with { CrossAttentionDim = DiffusersConfig.Int(v) },
+            // an int means the same count at every level (diffusers broadcasts it)
+            "attention_head_dim" => c with { AttentionHeads = v is JsonArray ? DiffusersConfig.Ints(v) : [DiffusersConfig.Int(v)] },
+            "use_linear_projection" => c with { UseLinearProjection = v.GetValue<bool>() },
+            "upcast_attention" => c with { UpcastAttention = v.GetValue<bool>() },
+            "conv_in_kernel" => c with { ConvInKernel = DiffusersConfig.Int(v) },
+            "conv_out_kernel" => c with { ConvOutKernel = DiffusersConfig.Int(v) },
+            _ => null,
+        });
         if (c.AttentionHeads.Count == 1 && c.BlockOutChannels.Count > 1)
             c = c with { AttentionHeads = Enumerable.Repeat(c.AttentionHeads[0], c.BlockOutChannels.Count).ToArray() };
         try { return c.Validated(); }
@@ -179,31 +157,15 @@ public sealed record UNet2DConditionConfig
         File.Exists(path) ? FromJson(File.ReadAllText(path), path) : throw new FileNotFoundException($"{path}: UNet config not found.", path);
 
     /// <summary>The config as diffusers writes it (the keys this model reads, plus <c>_class_name</c>).</summary>
-    public string ToJson()
+    public string ToJson() => DiffusersConfig.Write(new JsonObject
     {
-        var root = new JsonObject
-        {
-            ["_class_name"] = "UNet2DConditionModel", ["_diffusers_version"] = "0.20.0",
-            ["act_fn"] = "silu", ["attention_head_dim"] = new JsonArray([.. AttentionHeads.Select(h => (JsonNode)h)]),
-            ["block_out_channels"] = new JsonArray([.. BlockOutChannels.Select(h => (JsonNode)h)]),
-            ["conv_in_kernel"] = ConvInKernel, ["conv_out_kernel"] = ConvOutKernel, ["cross_attention_dim"] = CrossAttentionDim,
-            ["down_block_types"] = new JsonArray([.. DownBlockTypes.Select(t => (JsonNode)t)]), ["downsample_padding"] = DownsamplePadding,
-            ["flip_sin_to_cos"] = FlipSinToCos, ["freq_shift"] = FreqShift, ["in_channels"] = InChannels, ["layers_per_block"] = LayersPerBlock,
-            ["mid_block_scale_factor"] = MidBlockScaleFactor, ["mid_block_type"] = MidCrossAttn, ["norm_eps"] = NormEps, ["norm_num_groups"] = NormNumGroups,
-            ["out_channels"] = OutChannels, ["sample_size"] = SampleSize, ["up_block_types"] = new JsonArray([.. UpBlockTypes.Select(t => (JsonNode)t)]),
-            ["upcast_attention"] = UpcastAttention, ["use_linear_projection"] = UseLinearProjection,
-        };
-        return root.ToJsonString(new JsonSerializerOptions { WriteIndented = true });
-    }
-
-    private static int Int(JsonNode? value) => value!.GetValue<int>();
-    private static int[] Ints(JsonNode? value) => value!.AsArray().Select(v => v!.GetValue<int>()).ToArray();
-    private static string[] Strings(JsonNode? value) => value!.AsArray().Select(v => v!.GetValue<string>()).ToArray();
-
-    private static bool SameValue(JsonNode? actual, JsonNode? expected)
-    {
-        if (actual is null || expected is null) return actual is null && expected is null;
-        var (a, e) = (JsonSerializer.SerializeToElement(actual), JsonSerializer.SerializeToElement(expected));
-        return a.ValueKind == JsonValueKind.Number && e.ValueKind == JsonValueKind.Number ? a.GetDouble() == e.GetDouble() : JsonNode.DeepEquals(actual, expected);
-    }
+        ["_class_name"] = nameof(UNet2DConditionModel), ["_diffusers_version"] = "0.20.0",
+        ["act_fn"] = "silu", ["attention_head_dim"] = DiffusersConfig.Array(AttentionHeads), ["block_out_channels"] = DiffusersConfig.Array(BlockOutChannels),
+        ["conv_in_kernel"] = ConvInKernel, ["conv_out_kernel"] = ConvOutKernel, ["cross_attention_dim"] = CrossAttentionDim,
+        ["down_block_types"] = DiffusersConfig.Array(DownBlockTypes), ["downsample_padding"] = DownsamplePadding,
+        ["flip_sin_to_cos"] = FlipSinToCos, ["freq_shift"] = FreqShift, ["in_channels"] = InChannels, ["layers_per_block"] = LayersPerBlock,
+        ["mid_block_scale_factor"] = MidBlockScaleFactor, ["mid_block_type"] = MidCrossAttn, ["norm_eps"] = NormEps, ["norm_num_groups"] = NormNumGroups,
+        ["out_channels"] = OutChannels, ["sample_size"] = SampleSize, ["up_block_types"] = DiffusersConfig.Array(UpBlockTypes),
+        ["upcast_attention"] = UpcastAttention, ["use_linear_projection"] = UseLinearProjection,
+    });
 }
