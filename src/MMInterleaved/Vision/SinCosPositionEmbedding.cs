@@ -30,13 +30,17 @@ public static class SinCosPositionEmbedding
     }
 
     /// <summary>Resizes a square grid embedding [side², D] to [target², D] (bicubic); unchanged when the sides match.</summary>
-    public static Tensor ResizeGrid(Tensor grid, int targetSide)
+    public static Tensor ResizeGrid(Tensor grid, int targetSide) => ResizeGrid(grid, targetSide, targetSide);
+
+    /// <summary>Resizes a square grid embedding [side², D] to [height·width, D] (row-major), bicubically in float32 as
+    /// the reference's <c>get_abs_pos</c> does; unchanged when the grid already has that shape.</summary>
+    public static Tensor ResizeGrid(Tensor grid, int height, int width)
     {
         int side = (int)Math.Round(Math.Sqrt(grid.shape[0]));
         if (side * side != grid.shape[0]) throw new ArgumentException($"grid embedding has {grid.shape[0]} rows, not a square number.");
-        if (side == targetSide) return grid;
+        if (side == height && side == width) return grid;
         var map = grid.to(float32).reshape(1, side, side, -1).permute(0, 3, 1, 2);
-        var resized = F.interpolate(map, [targetSide, targetSide], mode: InterpolationMode.Bicubic, align_corners: false);
-        return resized.permute(0, 2, 3, 1).reshape(targetSide * targetSide, -1).to(grid.dtype);
+        var resized = F.interpolate(map, [height, width], mode: InterpolationMode.Bicubic, align_corners: false);
+        return resized.permute(0, 2, 3, 1).reshape((long)height * width, -1).to(grid.dtype);
     }
 }
