@@ -44,8 +44,18 @@ public static class InfoCommand
         var table = new Table().Border(TableBorder.Rounded).Title($"parameters of [bold]{Markup.Escape(presetOrPath)}[/]")
             .AddColumn("part").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("trainable").RightAligned());
         static string M(long n) => n >= 1_000_000 ? (n / 1e6).ToString("N1", CultureInfo.InvariantCulture) + " M" : n.ToString("N0", CultureInfo.InvariantCulture);
-        foreach (var part in ParameterReport.Count(config))
-            table.AddRow(Markup.Escape(part.Name), $"{M(part.Total)} ({part.Total.ToString("N0", CultureInfo.InvariantCulture)})", M(part.Trainable));
+        void Rows(Table t, IEnumerable<ParameterReport.Part> parts)
+        {
+            foreach (var part in parts)
+                t.AddRow(Markup.Escape(part.Name), $"{M(part.Total)} ({part.Total.ToString("N0", CultureInfo.InvariantCulture)})", M(part.Trainable));
+        }
+        Rows(table, ParameterReport.Count(config));
         AnsiConsole.Write(table);
+        // the generation half of a preset (a config file carries none yet)
+        if (!ModelPresets.Names.Contains(presetOrPath.ToLowerInvariant())) return;
+        var decoder = new Table().Border(TableBorder.Rounded).Title($"image decoder of [bold]{Markup.Escape(presetOrPath)}[/]")
+            .AddColumn("part").AddColumn(new TableColumn("total").RightAligned()).AddColumn(new TableColumn("trainable").RightAligned());
+        Rows(decoder, ParameterReport.Count(MMInterleaved.Diffusion.ImageDecoderPresets.For(presetOrPath, config), config.Decoder.HiddenSize));
+        AnsiConsole.Write(decoder);
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 
 namespace MMInterleaved.Diffusion;
@@ -30,7 +31,7 @@ public sealed record AutoencoderKLConfig
     public const string DownBlock = "DownEncoderBlock2D", UpBlock = "UpDecoderBlock2D";
 
     /// <summary>Image side over latent side.</summary>
-    public int DownsamplingFactor => 1 << (BlockOutChannels.Count - 1);
+    [JsonIgnore] public int DownsamplingFactor => 1 << (BlockOutChannels.Count - 1);
 
     /// <summary>Checks the values; throws an ArgumentException naming the key.</summary>
     public AutoencoderKLConfig Validated()

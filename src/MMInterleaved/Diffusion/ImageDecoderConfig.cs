@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using MMInterleaved.Vision;
 
 namespace MMInterleaved.Diffusion;
@@ -25,7 +26,7 @@ public sealed record ImageDecoderConfig
     public double ConditionDropout { get; init; } = 0.1;
 
     /// <summary>Side of the sample the UNet denoises (the latent side, or the image side in pixel space).</summary>
-    public int SampleSize => Vae is null ? ImageSize : ImageSize / Vae.DownsamplingFactor;
+    [JsonIgnore] public int SampleSize => Vae is null ? ImageSize : ImageSize / Vae.DownsamplingFactor;
 
     /// <summary>Checks the parts and their agreement; throws an ArgumentException naming the field.</summary>
     public ImageDecoderConfig Validated()

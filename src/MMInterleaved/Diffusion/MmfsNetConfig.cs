@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace MMInterleaved.Diffusion;
 
 /// <summary>
@@ -27,9 +29,9 @@ public sealed record MmfsNetConfig
     public int MaxImagesPerSequence { get; init; } = 10;
 
     /// <summary>Feature levels.</summary>
-    public int NumLevels => SpatialShapes.Count;
+    [JsonIgnore] public int NumLevels => SpatialShapes.Count;
     /// <summary>Side of the frozen position table's grid.</summary>
-    public int PositionGrid => 64 / DownsampleFactor;
+    [JsonIgnore] public int PositionGrid => 64 / DownsampleFactor;
 
     /// <summary>Checks the values; throws an ArgumentException naming the field.</summary>
     public MmfsNetConfig Validated()

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using System.Text.Json.Nodes;
 
 namespace MMInterleaved.Diffusion;
@@ -55,11 +56,11 @@ public sealed record UNet2DConditionConfig
         MidCrossAttn = "UNetMidBlock2DCrossAttn";
 
     /// <summary>Width of the sinusoidal embedding (C0) and of the time embedding (4·C0).</summary>
-    public int TimeProjectionDim => BlockOutChannels[0];
+    [JsonIgnore] public int TimeProjectionDim => BlockOutChannels[0];
     /// <summary>Width of the time embedding every resnet reads.</summary>
-    public int TimeEmbeddingDim => 4 * BlockOutChannels[0];
+    [JsonIgnore] public int TimeEmbeddingDim => 4 * BlockOutChannels[0];
     /// <summary>Up-samplers on the way up (all up blocks but the last).</summary>
-    public int NumUpsamplers => BlockOutChannels.Count - 1;
+    [JsonIgnore] public int NumUpsamplers => BlockOutChannels.Count - 1;
 
     /// <summary>Checks the structure (diffusers' own checks and what GroupNorm and the heads need); throws an
     /// ArgumentException naming the key.</summary>

@@ -15,12 +15,8 @@ public static class ParameterReport
 
     /// <summary>Counts per part: the ViT, the adapter, the resampler, the rest of the tokenizer, the language model, its
     /// cross-attention (MMFS) layers, the text head and <c>soi_token</c>; then one MMFS layer and the whole model.</summary>
-    public static IReadOnlyList<Part> Count(ModelConfig config)
+    public static IReadOnlyList<Part> Count(ModelConfig config) => OnMeta(() =>
     {
-        var previous = get_default_device();
-        set_default_device(new Device(DeviceType.META));
-        try
-        {
             var model = new MMInterleavedModel(config);
             var parameters = model.named_parameters().Select(p => (p.name, Count: p.parameter.numel(), p.parameter.requires_grad)).ToList();
             Part Sum(string name, Func<string, bool> select)
@@ -47,7 +43,43 @@ public static class ParameterReport
             var first = parameters.Where(p => p.name.StartsWith("mm_decoder.layers.0.llama_cross_attn.", StringComparison.Ordinal)).ToList();
             if (layers > 0) parts.Add(new Part("one MMFS layer", first.Sum(p => p.Count), first.Where(p => p.requires_grad).Sum(p => p.Count)));
             parts.Add(new Part("total", parameters.Sum(p => p.Count), parameters.Where(p => p.requires_grad).Sum(p => p.Count)));
-            return parts;
+            return (IReadOnlyList<Part>)parts;
+    });
+
+    /// <summary>Counts per part of the image decoder of <paramref name="config"/> reading a language model of width
+    /// <paramref name="contextWidth"/>: its context resampler and negative embedding, the UNet, MMFSNet, the VAE, the
+    /// top-level <c>context_feat_proj</c> (Linear width → width), and their total.</summary>
+    public static IReadOnlyList<Part> Count(Diffusion.ImageDecoderConfig config, int contextWidth) => OnMeta(() =>
+    {
+        using var decoder = new Diffusion.ImageDecoder(config);
+        var parameters = decoder.named_parameters().Select(p => (p.name, Count: p.parameter.numel(), p.parameter.requires_grad)).ToList();
+        Part Sum(string name, string prefix)
+        {
+            var chosen = parameters.Where(p => p.name.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+            return new Part(name, chosen.Sum(p => p.Count), chosen.Where(p => p.requires_grad).Sum(p => p.Count));
+        }
+        long projection = (long)contextWidth * contextWidth + contextWidth;
+        var parts = new List<Part>
+        {
+            Sum("context resampler (Q-Former)", "perceiver_resampler."),
+            Sum("negative embedding", "neg_prompt_embeds"),
+            Sum("UNet", "decoder.unet."),
+            Sum("MMFSNet (UNet)", "decoder.mmfs_module."),
+            Sum("VAE (frozen)", "decoder.vae."),
+            new("context_feat_proj", projection, projection),
+        };
+        parts.Add(new Part("total", parts.Sum(p => p.Total), parts.Sum(p => p.Trainable)));
+        return (IReadOnlyList<Part>)parts;
+    });
+
+    // Builds on libtorch's meta device: shapes only, nothing allocated.
+    private static T OnMeta<T>(Func<T> count)
+    {
+        var previous = get_default_device();
+        set_default_device(new Device(DeviceType.META));
+        try
+        {
+            return count();
         }
         finally
         {

@@ -98,6 +98,32 @@ public sealed class ImageDecoderTests
     }
 
     [Fact]
+    public void Each_preset_has_a_decoder_fitted_to_its_model_and_the_paper_one_has_the_references_size()
+    {
+        foreach (var name in MMInterleaved.Model.ModelPresets.Names)
+        {
+            var model = MMInterleaved.Model.ModelPresets.Get(name);
+            var config = ImageDecoderPresets.For(name, model);
+            Assert.Equal(model.Decoder.HiddenSize, config.Resampler.EncoderHiddenSize);
+            Assert.Equal(model.MultiScaleSides, config.Mmfs!.SpatialShapes);
+            Assert.Equal(name == "paper", config.Vae is not null);
+        }
+        var tiny = ParameterReportOf("tiny");
+        Assert.Equal(802_627, tiny["UNet"]);   // diffusion-spec §2's tiny UNet
+        var paper = ParameterReportOf("paper");
+        Assert.Equal(865_910_724, paper["UNet"]);
+        Assert.Equal(23_168_000, paper["context resampler (Q-Former)"]);   // reference-state-dict: 23 M
+        Assert.Equal(5120L * 5120 + 5120, paper["context_feat_proj"]);
+        Assert.InRange((paper["total"] - paper["context_feat_proj"]) / 1e9, 1.07, 1.08);   // image_decoder ≈ 1.07 B
+    }
+
+    private static Dictionary<string, long> ParameterReportOf(string preset)
+    {
+        var model = MMInterleaved.Model.ModelPresets.Get(preset);
+        return MMInterleaved.Model.ParameterReport.Count(ImageDecoderPresets.For(preset, model), model.Decoder.HiddenSize).ToDictionary(p => p.Name, p => p.Total);
+    }
+
+    [Fact]
     public void The_paper_decoder_has_the_references_names_and_mmfsnet_size()
     {
         var previous = get_default_device();
