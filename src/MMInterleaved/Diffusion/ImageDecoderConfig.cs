@@ -24,6 +24,11 @@ public sealed record ImageDecoderConfig
     public int ImageSize { get; init; } = 512;
     /// <summary>Probability per image of training on the negative (unconditional) embedding instead of the condition.</summary>
     public double ConditionDropout { get; init; } = 0.1;
+    /// <summary>λ of the joint loss L_txt + λ·L_img (the reference's <c>loss_img_weight</c>).</summary>
+    public double LossWeight { get; init; } = 10;
+    /// <summary>The earlier images MMFSNet reads: the previous one (reference) or all of the segment's.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<DecoderMmfsImages>))]
+    public DecoderMmfsImages MmfsImages { get; init; } = DecoderMmfsImages.Previous;
 
     /// <summary>Side of the sample the UNet denoises (the latent side, or the image side in pixel space).</summary>
     [JsonIgnore] public int SampleSize => Vae is null ? ImageSize : ImageSize / Vae.DownsamplingFactor;
@@ -42,6 +47,7 @@ public sealed record ImageDecoderConfig
         Require(UNet.InChannels == channels && UNet.OutChannels == channels, $"the UNet must take and give {channels} channels ({(Vae is null ? "RGB pixels" : "the VAE's latents")}); it has {UNet.InChannels} → {UNet.OutChannels}.");
         Require(ImageSize > 0 && (Vae is null || ImageSize % Vae.DownsamplingFactor == 0), $"ImageSize ({ImageSize}) must be a positive multiple of the VAE's down-sampling factor.");
         Require(ConditionDropout is >= 0 and <= 1, $"ConditionDropout is {ConditionDropout}; it must be in [0, 1].");
+        Require(LossWeight >= 0, $"LossWeight is {LossWeight}; it must be non-negative.");
         return this;
     }
 }

@@ -22,6 +22,7 @@ public sealed record MmfsNetConfig
     /// <see cref="MmfsNetBase.Reference"/> the base grid is SpatialShapes[i / 3] / factor.</summary>
     public int DownsampleFactor { get; init; } = 1;
     /// <summary>How the base grid (S_base, in whose cells offsets are measured) of each block is chosen.</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<MmfsNetBase>))]
     public MmfsNetBase BaseSpatialShape { get; init; } = MmfsNetBase.SkipSide;
     /// <summary>Initial offset range in base-grid cells (MMFSBlock's default 1).</summary>
     public double OffsetInitMagnitude { get; init; } = 1;

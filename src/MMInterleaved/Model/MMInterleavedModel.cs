@@ -22,6 +22,8 @@ public sealed class MMInterleavedModel : nn.Module
     [ComponentName(Name = "visual_tokenizer")] private readonly VisualTokenizer visualTokenizer;
     [ComponentName(Name = "mm_decoder")] private readonly LlamaDecoder mmDecoder;
     [ComponentName(Name = "text_decoder")] private readonly TextDecoder textDecoder;
+    [ComponentName(Name = "image_decoder")] private readonly Diffusion.ImageDecoder? imageDecoder;
+    [ComponentName(Name = "context_feat_proj")] private readonly Linear? contextFeatProj;
 
     /// <summary>The configuration.</summary>
     public ModelConfig Config { get; }
@@ -41,6 +43,11 @@ public sealed class MMInterleavedModel : nn.Module
         visualTokenizer = new VisualTokenizer(config);
         mmDecoder = new LlamaDecoder(config.Decoder, i => cross.HasLayer(i) ? new LlamaMmfsAttention(config.Decoder, cross, valueDim, sides, baseSide) : null);
         textDecoder = new TextDecoder(config.Decoder.HiddenSize, config.Decoder.VocabSize, config.TextHead, config.Decoder.InitializerRange);
+        if (config.ImageDecoder is { } decoder)
+        {
+            imageDecoder = new Diffusion.ImageDecoder(decoder);
+            contextFeatProj = nn.Linear(config.Decoder.HiddenSize, config.Decoder.HiddenSize);
+        }
         RegisterComponents();
         ApplyFreezing();
     }
@@ -66,6 +73,8 @@ public sealed class MMInterleavedModel : nn.Module
     public LlamaDecoder Decoder => mmDecoder;
     /// <summary>The text head.</summary>
     public TextDecoder TextHead => textDecoder;
+    /// <summary>The image decoder, or null for a comprehension model.</summary>
+    public Diffusion.ImageDecoder? ImageDecoder => imageDecoder;
 
     /// <summary>tanh of every MMFS gate, in layer order (either sign means open).</summary>
     public double[] GateValues() => mmDecoder.CrossAttentionBlocks.Select(b => b.GateValue).ToArray();
@@ -73,7 +82,7 @@ public sealed class MMInterleavedModel : nn.Module
     /// <summary>Logits for every position and, when the batch has targets, the text loss (mean over counted targets).</summary>
     public ModelOutput forward(InterleavedBatch batch)
     {
-        var (embeds, memory) = Prepare(batch);
+        var (embeds, memory, vision) = PrepareWithVision(batch);
         var positions = (batch.AttentionMask.cumsum(-1) - 1).clamp_min(0);
         var hidden = mmDecoder.forward(embeds, batch.AttentionMask, positions, memory);
         var logits = textDecoder.forward(hidden);
@@ -81,9 +90,11 @@ public sealed class MMInterleavedModel : nn.Module
         var host = batch.OnHost();
         var targets = InterleavedSequence.TextTargets(host.InputIds, host.AttentionMask, Config.Tokens, batch.IgnoreNoImagePrefix, batch.PromptOffsets, host.TargetMask);
         long count = targets.ne(-100).sum().item<long>();
-        if (count == 0) return new ModelOutput(logits, null, 0);
-        var loss = F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.to(logits.device).view(-1), ignore_index: -100);
-        return new ModelOutput(logits, loss * Config.LossTextWeight, count);
+        var textLoss = count == 0 ? null
+            : F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.to(logits.device).view(-1), ignore_index: -100) * Config.LossTextWeight;
+        var imageLoss = imageDecoder is not null && vision is not null ? ImageLoss(hidden, batch, host.InputIds, vision) : null;
+        var loss = imageLoss is null ? textLoss : textLoss is null ? imageLoss * Config.ImageDecoder!.LossWeight : textLoss + imageLoss * Config.ImageDecoder!.LossWeight;
+        return new ModelOutput(logits, loss, count, imageLoss);
     }
 
     /// <summary>Generates text after each (left-padded) prompt row; stops at &lt;/s&gt; or &lt;|beginofimage|&gt;.</summary>
@@ -133,6 +144,13 @@ public sealed class MMInterleavedModel : nn.Module
     /// <summary>Input embeddings with visual tokens scattered in and the &lt;BoI&gt; vector added, and the MMFS memory.</summary>
     public (Tensor Embeds, VisualMemory Memory) Prepare(InterleavedBatch batch)
     {
+        var (embeds, memory, _) = PrepareWithVision(batch);
+        return (embeds, memory);
+    }
+
+    // Prepare, also returning the image tokenizer's output (null without images), which the image decoder reads.
+    private (Tensor Embeds, VisualMemory Memory, VisualTokenizerOutput? Vision) PrepareWithVision(InterleavedBatch batch)
+    {
         var ids = batch.InputIds;
         var hostIds = batch.OnHost().InputIds;   // the geometry (image counts, placeholder positions) is read on the host
         long b = ids.shape[0], l = ids.shape[1], d = Config.Decoder.HiddenSize, k = Config.NumImageTokens;
@@ -147,9 +165,10 @@ public sealed class MMInterleavedModel : nn.Module
 
         var embeds = mmDecoder.Embed(ids);
         VisualMemory memory;
+        VisualTokenizerOutput? vision = null;
         if (images > 0)
         {
-            var vision = visualTokenizer.forward(batch.Images.to(embeds.dtype));
+            vision = visualTokenizer.forward(batch.Images.to(embeds.dtype));
             var positions = placeholders.flatten().nonzero().squeeze(1).to(embeds.device);
             embeds = embeds.reshape(b * l, d).index_copy(0, positions, vision.VisualTokens.reshape(-1, d)).view(b, l, d);
             memory = Memory(hostIds, counts, vision);
@@ -159,7 +178,58 @@ public sealed class MMInterleavedModel : nn.Module
             memory = EmptyMemory(b, l, embeds.dtype, embeds.device);
         }
         embeds = embeds + ids.eq(Config.Tokens.BeginOfImage).unsqueeze(-1).to(embeds.dtype) * soiToken;
-        return (embeds, memory);
+        return (embeds, memory, vision);
+    }
+
+    /// <summary>
+    /// The image loss of every image of the batch (reference-spec §5.1): its context, the final hidden states from its
+    /// segment's &lt;s&gt; to its &lt;BoI&gt;, reversed in time (index 0 = &lt;BoI&gt;), zero-padded, through
+    /// <c>context_feat_proj</c> plus a 1-D sin-cos position embedding, resampled into the UNet condition; MMFSNet reads the
+    /// earlier image(s) of the segment; images whose context is only &lt;s&gt;&lt;BoI&gt; get no loss.
+    /// </summary>
+    private Tensor ImageLoss(Tensor hidden, InterleavedBatch batch, Tensor hostIds, VisualTokenizerOutput vision)
+    {
+        long b = hidden.shape[0], l = hidden.shape[1], d = hidden.shape[2];
+        var images = ImageContext.Of(hostIds.contiguous().data<long>().ToArray(), b, l, Config.Tokens);
+        int n = images.Count;
+        long longest = images.Max(c => c.Length);
+        var index = new long[n * longest];
+        var present = new float[n * longest];
+        for (int k = 0; k < n; k++)
+            for (long j = 0; j < images[k].Length; j++)
+            {
+                index[k * longest + j] = images[k].Row * l + images[k].BeginOfImage - j;
+                present[k * longest + j] = 1;
+            }
+        var mask = tensor(present, device: hidden.device).view(n, longest);
+        var context = hidden.reshape(b * l, d).index_select(0, tensor(index, device: hidden.device)).view(n, longest, d) * mask.unsqueeze(-1).to(hidden.dtype);
+        context = contextFeatProj!.forward(context) + Vision.SinCosPositionEmbedding.Build1D((int)d, arange(longest)).to(hidden.dtype, hidden.device).unsqueeze(0);
+        var condition = imageDecoder!.Condition(context, mask.to(int64));
+        var decoderConfig = Config.ImageDecoder!;
+        Diffusion.MmfsFeatures? features = decoderConfig.Mmfs is null ? null : DecoderFeatures(images, vision, decoderConfig.MmfsImages);
+        var lossMask = tensor(images.Select(c => c.HasCondition ? 1f : 0f).ToArray(), device: hidden.device);
+        var targets = batch.Images.shape[^1] == decoderConfig.ImageSize ? batch.Images
+            : F.interpolate(batch.Images, [decoderConfig.ImageSize, decoderConfig.ImageSize], mode: InterpolationMode.Bilinear, align_corners: false);
+        return imageDecoder.Loss(targets.to(hidden.dtype), condition, features, lossMask);
+    }
+
+    // The multi-scale maps of the images each image's UNet MMFS reads: [n, I, W, s, s] per level, slot mask [n, I].
+    private static Diffusion.MmfsFeatures DecoderFeatures(IReadOnlyList<ImageContext> images, VisualTokenizerOutput vision, Diffusion.DecoderMmfsImages which)
+    {
+        var sources = ImageContext.MmfsSources(images, which);
+        int n = images.Count, slots = Math.Max(1, sources.Max(s => s.Length));
+        var index = new long[n * slots];
+        var present = new long[n * slots];
+        for (int k = 0; k < n; k++)
+            for (int i = 0; i < sources[k].Length; i++)
+            {
+                index[k * slots + i] = sources[k][i];
+                present[k * slots + i] = 1;
+            }
+        var device = vision.MultiScaleFeatures[0].device;
+        var select = tensor(index, device: device);
+        var levels = vision.MultiScaleFeatures.Select(m => m.index_select(0, select).view([n, slots, .. m.shape.Skip(1)])).ToArray();
+        return new Diffusion.MmfsFeatures(levels, tensor(present, device: device).view(n, slots));
     }
 
     private VisualMemory Memory(Tensor hostIds, long[] counts, VisualTokenizerOutput vision)

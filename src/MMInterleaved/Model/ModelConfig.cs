@@ -43,6 +43,10 @@ public sealed record ModelConfig
     public bool FreezeAdapter { get; init; }
     /// <summary>Weight of the text loss (reference 1.0).</summary>
     public double LossTextWeight { get; init; } = 1.0;
+    /// <summary>The generation half (image decoder and <c>context_feat_proj</c>), or null: a comprehension model. Left out of
+    /// config.json when null, so comprehension configs (and run fingerprints) read as before.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public Diffusion.ImageDecoderConfig? ImageDecoder { get; init; }
 
     /// <summary>Visual tokens per image K (each image is written as &lt;BoI&gt; + K &lt;image&gt;): the resampler's
     /// queries, the one place K is set (<see cref="WithNumImageTokens"/>).</summary>
@@ -68,6 +72,14 @@ public sealed record ModelConfig
         static void Require(bool ok, string message) { if (!ok) throw new ArgumentException("ModelConfig: " + message); }
         Require(Resampler.EncoderHiddenSize == Vision.HiddenSize, $"Resampler.EncoderHiddenSize is {Resampler.EncoderHiddenSize} but Vision.HiddenSize is {Vision.HiddenSize}; they must be equal.");
         Require(LossTextWeight >= 0, $"LossTextWeight is {LossTextWeight}; it must be non-negative.");
+        if (ImageDecoder is { } decoder)
+        {
+            decoder.Validated();
+            Require(decoder.Resampler.EncoderHiddenSize == Decoder.HiddenSize, $"ImageDecoder.Resampler.EncoderHiddenSize is {decoder.Resampler.EncoderHiddenSize} but Decoder.HiddenSize is {Decoder.HiddenSize}; the context resampler reads the language model.");
+            if (decoder.Mmfs is { } mmfs)
+                Require(mmfs.InputChannel == Vision.HiddenSize && mmfs.SpatialShapes.SequenceEqual(MultiScaleSides),
+                    $"ImageDecoder.Mmfs reads {mmfs.InputChannel}-wide maps of sides {string.Join("/", mmfs.SpatialShapes)}, but the visual tokenizer gives {Vision.HiddenSize}-wide maps of sides {string.Join("/", MultiScaleSides)}.");
+        }
         return this;
     }
 

@@ -2,5 +2,6 @@ using static TorchSharp.torch;
 
 namespace MMInterleaved.Model;
 
-/// <summary>Next-token logits [B,L,V] and, when targets exist, the weighted text loss (scalar) and its number of targets.</summary>
-public sealed record ModelOutput(Tensor Logits, Tensor? Loss, long TextTargets);
+/// <summary>Next-token logits [B,L,V]; the loss to train (the weighted text loss, plus λ times the image loss when the model
+/// has an image decoder), null when there is nothing to learn from; the number of text targets; and the image loss alone.</summary>
+public sealed record ModelOutput(Tensor Logits, Tensor? Loss, long TextTargets, Tensor? ImageLoss = null);

@@ -1,0 +1,88 @@
+using MMInterleaved.Diffusion;
+using MMInterleaved.Model;
+using TorchSharp;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Tests.Diffusion;
+
+/// <summary>The image decoder inside MMInterleavedModel: contexts, the joint loss L_txt + λ·L_img, names and config.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class JointLossTests
+{
+    private static ModelConfig TinyWithDecoder(DecoderMmfsImages which = DecoderMmfsImages.Previous) =>
+        ModelPresets.Tiny with { ImageDecoder = ImageDecoderPresets.For("tiny", ModelPresets.Tiny) with { MmfsImages = which } };
+
+    private static readonly SpecialTokens T = ModelPresets.Tiny.Tokens;
+
+    private static long[] Image() => [T.BeginOfImage, .. Enumerable.Repeat((long)T.Image, ModelPresets.Tiny.NumImageTokens)];
+
+    // row 0: <s> 10 11 [img] 12 [img] 13 <s> 14 [img]; row 1: <s> [img] 15 16
+    private static InterleavedBatch Batch()
+    {
+        long[] row0 = [T.Bos, 10, 11, .. Image(), 12, .. Image(), 13, T.Bos, 14, .. Image()];
+        long[] row1 = [T.Bos, .. Image(), 15, 16];
+        long width = row0.Length;
+        var ids = row0.Concat(row1).Concat(Enumerable.Repeat((long)T.Pad, (int)(width - row1.Length))).ToArray();
+        var mask = Enumerable.Repeat(1L, row0.Length).Concat(Enumerable.Repeat(1L, row1.Length)).Concat(Enumerable.Repeat(0L, (int)(width - row1.Length))).ToArray();
+        var g = new Generator(4);
+        return new InterleavedBatch(tensor(ids).view(2, width), tensor(mask).view(2, width), rand([4, 3, 32, 32], generator: g));
+    }
+
+    [Fact]
+    public void Contexts_end_at_the_images_own_begin_of_image_and_mmfs_reads_only_earlier_images_of_the_segment()
+    {
+        var batch = Batch();
+        var images = ImageContext.Of(batch.InputIds.data<long>().ToArray(), 2, batch.InputIds.shape[1], T);
+        Assert.Equal(4, images.Count);
+        int k = ModelPresets.Tiny.NumImageTokens;
+        Assert.Equal([new ImageContext(0, 0, 3), new ImageContext(0, 0, 5 + k), new ImageContext(0, 7 + 2 * k, 9 + 2 * k), new ImageContext(1, 0, 1)], images);
+        Assert.All(images, c => Assert.Equal(T.BeginOfImage, batch.InputIds[c.Row, c.BeginOfImage].item<long>()));
+        Assert.Equal([true, true, true, false], images.Select(c => c.HasCondition));   // <s><BoI> alone gets no image loss
+        Assert.Equal([[], [0], [], []], ImageContext.MmfsSources(images, DecoderMmfsImages.Previous));
+        Assert.Equal([[], [0], [], []], ImageContext.MmfsSources(images, DecoderMmfsImages.AllPrevious));
+        var three = images.Take(2).Append(new ImageContext(0, 0, 40)).ToList();
+        Assert.Equal([[], [0], [1]], ImageContext.MmfsSources(three, DecoderMmfsImages.Previous));
+        Assert.Equal([[], [0], [0, 1]], ImageContext.MmfsSources(three, DecoderMmfsImages.AllPrevious));
+    }
+
+    [Theory]
+    [InlineData(DecoderMmfsImages.Previous)]
+    [InlineData(DecoderMmfsImages.AllPrevious)]
+    public void The_joint_loss_is_text_plus_lambda_image_and_trains_every_part(DecoderMmfsImages which)
+    {
+        using var scope = NewDisposeScope();
+        manual_seed(2);
+        using var model = new MMInterleavedModel(TinyWithDecoder(which));
+        manual_seed(3);
+        var output = model.forward(Batch());
+        Assert.NotNull(output.ImageLoss);
+        float image = output.ImageLoss!.item<float>(), total = output.Loss!.item<float>();
+        Assert.True(image > 0 && float.IsFinite(image));
+        output.Loss!.backward();
+        var grads = model.named_parameters().Where(p => p.parameter.grad is not null && p.parameter.grad.abs().sum().item<float>() > 0).Select(p => p.name).ToList();
+        Assert.Contains(grads, n => n.StartsWith("context_feat_proj.", StringComparison.Ordinal));
+        Assert.Contains(grads, n => n.StartsWith("image_decoder.perceiver_resampler.", StringComparison.Ordinal));
+        Assert.Contains(grads, n => n.StartsWith("image_decoder.decoder.unet.", StringComparison.Ordinal));
+        Assert.Contains(grads, n => n.StartsWith("mm_decoder.", StringComparison.Ordinal));   // the image loss reaches the language model
+        Assert.True(total > 10 * image * 0.999);   // L = L_txt + 10·L_img with L_txt > 0
+    }
+
+    [Fact]
+    public void A_decoder_config_round_trips_and_a_comprehension_config_is_unchanged()
+    {
+        Assert.DoesNotContain("image_decoder", ModelPresets.Tiny.ToJson());
+        var config = TinyWithDecoder(DecoderMmfsImages.AllPrevious);
+        string json = config.ToJson();
+        Assert.Contains("\"image_decoder\"", json);
+        Assert.Equal(json, ModelConfig.FromJson(json).ToJson());
+        var bad = config with { ImageDecoder = config.ImageDecoder! with { Resampler = config.ImageDecoder.Resampler with { EncoderHiddenSize = 7 } } };
+        Assert.Contains("EncoderHiddenSize is 7", Assert.Throws<ArgumentException>(() => bad.Validated()).Message);
+        using var model = new MMInterleavedModel(config);
+        var names = model.named_parameters().Select(p => p.name).ToList();
+        Assert.Contains("image_decoder.decoder.unet.conv_in.weight", names);
+        Assert.Contains("image_decoder.decoder.mmfs_module.mmfs_mid_block.conv.weight", names);
+        Assert.Contains("context_feat_proj.weight", names);
+        Assert.DoesNotContain(names, n => n.StartsWith("image_decoder.decoder.vae.", StringComparison.Ordinal));
+    }
+}
