@@ -15,6 +15,15 @@ public sealed record InterleavedBatch(Tensor InputIds, Tensor AttentionMask, Ten
 {
     private InterleavedBatch? hostCopy;
 
+    /// <summary>Which batch of its stream this is (0, 1, …; −1 when it came from no stream): restored with the stream's
+    /// position, so a resumed run numbers its batches as the uninterrupted one did.</summary>
+    public long Ordinal { get; init; } = -1;
+
+    /// <summary>Seed of the image loss's random draws (timesteps, noise, condition dropout) for this batch, or null to draw
+    /// from libtorch's global generator. Training sets it from the run seed and <see cref="Ordinal"/>, so a run's draws do
+    /// not depend on what else used the global generator (runs in parallel threads share it).</summary>
+    public ulong? NoiseSeed { get; init; }
+
     /// <summary>The batch on <paramref name="device"/> (itself when it is there already). A batch moved off the CPU keeps
     /// its CPU original, so the model reads the batch's geometry (where images are, which tokens are targets) from host
     /// memory instead of copying ids back from the device in every forward pass.</summary>

@@ -210,7 +210,8 @@ public sealed class MMInterleavedModel : nn.Module
         var lossMask = tensor(images.Select(c => c.HasCondition ? 1f : 0f).ToArray(), device: hidden.device);
         var targets = batch.Images.shape[^1] == decoderConfig.ImageSize ? batch.Images
             : F.interpolate(batch.Images, [decoderConfig.ImageSize, decoderConfig.ImageSize], mode: InterpolationMode.Bilinear, align_corners: false);
-        return imageDecoder.Loss(targets.to(hidden.dtype), condition, features, lossMask);
+        using var generator = batch.NoiseSeed is ulong seed ? new Generator(seed, hidden.device) : null;
+        return imageDecoder.Loss(targets.to(hidden.dtype), condition, features, lossMask, generator);
     }
 
     // The multi-scale maps of the images each image's UNet MMFS reads: [n, I, W, s, s] per level, slot mask [n, I].

@@ -169,7 +169,9 @@ public sealed class TrainingRun
     private StepLoss Loss(InterleavedBatch batch)
     {
         long tokens = batch.AttentionMask.sum().item<long>();   // on the host, before the move
-        return new StepLoss(Model.forward(batch.To(Pipeline.Device)).Loss, tokens);
+        // the image loss's draws follow (run seed, batch ordinal), not the global generator that parallel runs share
+        var noise = SeededRandom.Hash((ulong)Args.Seed, (ulong)batch.Ordinal, SeededRandom.Hash("image-loss"));
+        return new StepLoss(Model.forward(batch.To(Pipeline.Device) with { NoiseSeed = noise }).Loss, tokens);
     }
 
     // Seeded construction holds the global lock, so a run in a thread draws the same initialisation as alone.

@@ -53,7 +53,7 @@ public sealed class BatchStream
     }
 
     /// <summary>The next batch, or null when the source has ended.</summary>
-    public InterleavedBatch? Next() => NextRows() is { } batch ? collator.Collate(batch) : null;
+    public InterleavedBatch? Next() => NextRows() is { } batch ? collator.Collate(batch) with { Ordinal = Position.Batches - 1 } : null;
 
     /// <summary>Every remaining batch.</summary>
     public IEnumerable<InterleavedBatch> Batches()
