@@ -107,7 +107,7 @@ public sealed class ImageDecoder : nn.Module
         var target = Config.Scheduler.PredictionType switch
         {
             "epsilon" => noise,
-            "v_prediction" => VelocityTarget(x0, noise, timesteps),
+            "v_prediction" => TrainingScheduler.Velocity(x0, noise, timesteps),
             _ => x0,
         };
         var loss = F.mse_loss(prediction.to(float32), target.to(float32), reduction: nn.Reduction.None);
@@ -139,14 +139,5 @@ public sealed class ImageDecoder : nn.Module
             previous.Dispose();   // memory stays flat over the steps
         }
         return ToImages(sample).MoveToOuterDisposeScope();
-    }
-
-    private Tensor VelocityTarget(Tensor x0, Tensor noise, Tensor timesteps)
-    {
-        var shape = new long[x0.dim()];
-        Array.Fill(shape, 1L);
-        shape[0] = -1;
-        var acp = tensor(TrainingScheduler.AlphasCumprod, device: x0.device).to(x0.dtype).index_select(0, timesteps).view(shape);
-        return acp.sqrt() * noise - (1 - acp).sqrt() * x0;
     }
 }

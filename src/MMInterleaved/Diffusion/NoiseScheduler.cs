@@ -87,11 +87,25 @@ public abstract class NoiseScheduler
     public Tensor AddNoise(Tensor originalSamples, Tensor noise, Tensor timesteps)
     {
         using var scope = NewDisposeScope();
-        var shape = new long[originalSamples.dim()];
+        var acp = AlphaProducts(timesteps, originalSamples);
+        return (acp.sqrt() * originalSamples + (1 - acp).sqrt() * noise).MoveToOuterDisposeScope();
+    }
+
+    /// <summary>The v-prediction target v = √ᾱ_t·ε − √(1−ᾱ_t)·x₀ per batch element, in the sample's dtype.</summary>
+    public Tensor Velocity(Tensor originalSamples, Tensor noise, Tensor timesteps)
+    {
+        using var scope = NewDisposeScope();
+        var acp = AlphaProducts(timesteps, originalSamples);
+        return (acp.sqrt() * noise - (1 - acp).sqrt() * originalSamples).MoveToOuterDisposeScope();
+    }
+
+    // ᾱ at each timestep [B], widened to the sample's dtype and shaped [B, 1, 1, …] to broadcast over it.
+    private Tensor AlphaProducts(Tensor timesteps, Tensor like)
+    {
+        var shape = new long[like.dim()];
         Array.Fill(shape, 1L);
         shape[0] = -1;
-        var acp = tensor(AlphasCumprod, device: originalSamples.device).to(originalSamples.dtype).index_select(0, timesteps.to(int64).to(originalSamples.device)).view(shape);
-        return (acp.sqrt() * originalSamples + (1 - acp).sqrt() * noise).MoveToOuterDisposeScope();
+        return tensor(AlphasCumprod, device: like.device).to(like.dtype).index_select(0, timesteps.to(int64).to(like.device)).view(shape);
     }
 
     /// <summary>One step from <paramref name="sample"/> at <paramref name="timestep"/> given the model's output;

@@ -23,8 +23,8 @@ public sealed class Upsample2D : nn.Module
     public Tensor forward(Tensor x, (long H, long W)? size = null)
     {
         using var scope = NewDisposeScope();
-        var up = size is var (h, w)
-            ? F.interpolate(x, size: [h, w], mode: InterpolationMode.Nearest)
+        var up = size is { } target
+            ? F.interpolate(x, size: [target.H, target.W], mode: InterpolationMode.Nearest)
             : F.interpolate(x, scale_factor: [2.0, 2.0], mode: InterpolationMode.Nearest);
         return conv.forward(up).MoveToOuterDisposeScope();
     }

@@ -92,4 +92,21 @@ public sealed class SchedulerParityTests : IDisposable
         Assert.Contains("beta_schedule is 'cosine'", Error("""{"beta_schedule": "cosine"}"""));
         Assert.Contains("unknown key 'beta_max'", Error("""{"beta_max": 1}"""));
     }
+
+    [Fact]
+    public void The_velocity_target_is_what_a_v_prediction_step_inverts_back_to_the_clean_sample()
+    {
+        using var scope = NewDisposeScope();
+        var v = new DDPMScheduler(Given with { PredictionType = "v_prediction" });
+        var timesteps = io["add_noise.timesteps"];
+        var noisy = v.AddNoise(io["x0"], io["noise"], timesteps);
+        var velocity = v.Velocity(io["x0"], io["noise"], timesteps);
+        for (int b = 0; b < 3; b++)
+        {
+            long t = timesteps[b].item<long>();
+            var step = v.Step(velocity.narrow(0, b, 1), t, noisy.narrow(0, b, 1), noise: zeros_like(noisy.narrow(0, b, 1)));
+            // x̂₀ uses float32 scalars (as diffusers), the target float64 ones: equal to float32 precision
+            Assert.True(SafetensorsFixture.RelativeError(step.PredOriginalSample, io["x0"].narrow(0, b, 1)) <= 1e-5, $"t = {t}");
+        }
+    }
 }
