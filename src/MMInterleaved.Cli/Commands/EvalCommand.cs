@@ -18,7 +18,7 @@ public static class EvalCommand
     public static Command Build()
     {
         var run = new Option<string>("--run") { Description = "Run folder of `mmi train`, or any pipeline folder (config.json, model.safetensors, tokenizer.json).", Required = true };
-        var task = new Option<string?>("--task") { Description = "Task whose validation split is scored: glyph-vqa, glyph-multi-image (VQA accuracy), glyph-caption (BLEU, CIDEr-D) or glyph-grounding (accuracy at IoU ≥ 0.5). Default: the run's own task (its training_args.json), else glyph-vqa." };
+        var task = new Option<string?>("--task") { Description = "Task whose held-out split is scored: glyph-vqa, glyph-multi-image (VQA accuracy), glyph-caption (BLEU, CIDEr-D), glyph-grounding (accuracy at IoU ≥ 0.5) or glyph-text-to-image (cell colours of generated images). Default: the run's own task (its training_args.json), else glyph-vqa." };
         var examples = new Option<int>("--examples") { Description = "Held-out documents to score.", DefaultValueFactory = _ => 500 };
         var shots = new Option<int>("--shots") { Description = "Solved examples from the training split placed before each query (0: zero-shot).", DefaultValueFactory = _ => new FewShotOptions().Shots };
         var selection = new Option<ShotSelection>("--selection") { Description = "How shots are chosen: Random (seeded per query) or Retrieval (most similar images by the model's encoder features, most similar last).", DefaultValueFactory = _ => new FewShotOptions().Selection };
@@ -26,11 +26,16 @@ public static class EvalCommand
         var extract = new Option<bool>("--extract-answer") { Description = "Apply the reference's answer-extraction heuristic instead of cutting at the first period (VQA)." };
         var output = new Option<string?>("--out") { Description = "Write predictions, annotations and scores here in the official formats (re-score with `mmi score`)." };
         var json = new Option<string?>("--json") { Description = "Also write the scores to this JSON file." };
+        var split = new Option<DataSplit>("--split") { Description = "Held-out split of a built-in task: Validation (curves, development) or Test (final numbers).", DefaultValueFactory = _ => DataSplit.Validation };
+        var defaults = TaskEvaluator.DefaultImageSampling;
+        var scheduler = new Option<string>("--scheduler") { Description = "Image sampler for generation tasks: ddim or ddpm.", DefaultValueFactory = _ => defaults.Scheduler };
+        var samplingSteps = new Option<int>("--sampling-steps") { Description = "Denoising steps per generated image.", DefaultValueFactory = _ => defaults.Steps };
+        var guidance = new Option<double>("--guidance-scale") { Description = "Classifier-free guidance scale of generated images (1 or less: off).", DefaultValueFactory = _ => defaults.GuidanceScale };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: all cores)." };
         var device = new Option<string?>("--device") { Description = $"cpu, cuda or cuda:N (default: ${DeviceSelection.EnvironmentVariable}, else CUDA when available)." };
         var command = new Command("eval", "Score a trained run on held-out documents, zero- or few-shot: official VQA accuracy (overall, per question and answer type) or the COCO caption metrics.")
         {
-            run, task, examples, shots, selection, seed, extract, output, json, threads, device,
+            run, task, examples, shots, selection, seed, extract, split, scheduler, samplingSteps, guidance, output, json, threads, device,
         };
         command.SetAction(parse =>
         {
@@ -42,7 +47,7 @@ public static class EvalCommand
             var args = File.Exists(argsFile) ? TrainingArgs.Load(argsFile) : TrainingArgs.Default;
             if (parse.GetValue(task) is string named) args = args with { Task = named, DataFile = null };
             if (parse.GetValue(seed) is long s) args = args with { Seed = s };
-            var (train, held) = TrainingRun.OpenSources(args, pipeline.Config.Vision.ImageSize);
+            var (train, held) = TrainingRun.OpenSources(args, pipeline.Config.Vision.ImageSize, parse.GetValue(split));
             var evaluator = new TaskEvaluator(pipeline);
             var fewShot = new FewShotOptions { Shots = parse.GetValue(shots), Selection = parse.GetValue(selection), Seed = args.Seed }.Validated();
             var queries = held.Take(parse.GetValue(examples)).ToList();
@@ -52,7 +57,9 @@ public static class EvalCommand
             {
                 var bar = context.AddTask($"{args.DataFile ?? args.Task}, {fewShot.Shots}-shot", maxValue: queries.Count);
                 evaluator.Progress += (done, _) => bar.Value = done;
-                var result = evaluator.Evaluate(queries, train, fewShot, parse.GetValue(extract));
+                ITaskEvaluation result = metric == TaskMetric.CellColors
+                    ? evaluator.EvaluateImages(queries, defaults with { Scheduler = parse.GetValue(scheduler)!, Steps = parse.GetValue(samplingSteps), GuidanceScale = parse.GetValue(guidance) })
+                    : evaluator.Evaluate(queries, train, fewShot, parse.GetValue(extract));
                 if (parse.GetValue(output) is string official) result.Write(official);
                 scores = result.Metrics;
             });
@@ -61,7 +68,9 @@ public static class EvalCommand
             foreach (var (name, value) in scores) table.AddRow(Markup.Escape(name), value.ToString(captions ? "F4" : "F2", CultureInfo.InvariantCulture));
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine(captions ? "[grey]caption scores are fractions (CIDEr 0.63 is 63 as papers print it)[/]"
-                : grounding ? "[grey]grounding accuracy in percent; malformed = outputs without a valid box (counted as misses)[/]" : "[grey]VQA accuracy in percent[/]");
+                : grounding ? "[grey]grounding accuracy in percent; malformed = outputs without a valid box (counted as misses)[/]"
+                : metric == TaskMetric.CellColors ? "[grey]cell colours read right, in percent of filled cells (other_scene: read against another prompt's layout, the caption-blind baseline; real: the reader on real scenes); _se: standard error over prompts[/]"
+                : "[grey]VQA accuracy in percent[/]");
             if (parse.GetValue(json) is string path) File.WriteAllText(path, JsonSerializer.Serialize(scores, new JsonSerializerOptions { WriteIndented = true }));
             return 0;
         });

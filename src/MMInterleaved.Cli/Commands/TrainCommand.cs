@@ -17,7 +17,7 @@ public static class TrainCommand
         var d = TrainingArgs.Default;
         var o = d.Optimization;
         var preset = new Option<string>("--preset") { Description = "Model: tiny, small (the ablation model), paper, or a path to a config.json.", DefaultValueFactory = _ => d.Model };
-        var task = new Option<string>("--task") { Description = "Built-in task: glyph-caption, glyph-vqa, glyph-grounding, glyph-fewshot, glyph-multi-image (or fashion-… with Fashion-MNIST installed).", DefaultValueFactory = _ => d.Task };
+        var task = new Option<string>("--task") { Description = "Built-in task: glyph-caption, glyph-vqa, glyph-grounding, glyph-fewshot, glyph-multi-image, glyph-text-to-image (the joint loss: a preset model gets its image decoder) (or fashion-… with Fashion-MNIST installed).", DefaultValueFactory = _ => d.Task };
         var data = new Option<string?>("--data") { Description = "Train on a JSON-Lines document file instead of a task (format: docs/data-format.md); its last tenth is held out." };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps (with --resume: a larger number extends the run, its schedule stretched to the new total).", DefaultValueFactory = _ => o.Steps };
         var batch = new Option<int>("--batch-size") { Description = "Packed sequences per step.", DefaultValueFactory = _ => d.BatchSize };
@@ -35,6 +35,7 @@ public static class TrainCommand
         var device = new Option<string?>("--device") { Description = $"cpu, cuda or cuda:N (default: ${DeviceSelection.EnvironmentVariable}, else CUDA when available)." };
         var offsetScale = new Option<double>("--offset-lr-scale") { Description = "Learning-rate multiplier of the sampling offsets (the reference: 0.1).", DefaultValueFactory = _ => TrainingConfig.DefaultOffsetScale };
         var gateScale = new Option<double>("--gate-lr-scale") { Description = "Learning-rate multiplier of the MMFS gates (the pilot needed 10).", DefaultValueFactory = _ => TrainingConfig.DefaultGateScale };
+        var unetScale = new Option<double>("--unet-lr-scale") { Description = "Learning-rate multiplier of the image decoder's UNet and MMFSNet (generation tasks).", DefaultValueFactory = _ => TrainingConfig.DefaultUNetScale };
         var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\").", DefaultValueFactory = _ => d.GridSide };
         var questions = new Option<int>("--questions-per-image") { Description = "glyph-vqa: questions asked about each training image, every answer a target (evaluation asks one). Four: the small model's MMFS learns to find a cell within ~1000 steps; with one it stayed at the answer prior.", DefaultValueFactory = _ => d.QuestionsPerImage };
         var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only)." };
@@ -43,7 +44,7 @@ public static class TrainCommand
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file, or resume a run.")
         {
             preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, output, resume, seed, threads, device,
-            offsetScale, gateScale, offsetInit, grid, questions, mix, encoder,
+            offsetScale, gateScale, unetScale, offsetInit, grid, questions, mix, encoder,
         };
         command.SetAction(parse =>
         {
@@ -59,7 +60,7 @@ public static class TrainCommand
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), WarmupSteps = parse.GetValue(warmup),
                     GradientAccumulation = parse.GetValue(accumulation), EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
-                    Groups = TrainingConfig.MmfsGroups(parse.GetValue(gateScale), parse.GetValue(offsetScale)),
+                    Groups = TrainingConfig.MmfsGroups(parse.GetValue(gateScale), parse.GetValue(offsetScale), parse.GetValue(unetScale)),
                 },
             };
             TrainingRun run;
@@ -80,6 +81,7 @@ public static class TrainCommand
                     (evalEvery, "optimization.eval_every", a => a.Optimization.EvalEvery), (checkpointEvery, "optimization.checkpoint_every", a => a.Optimization.CheckpointEvery),
                     (gateScale, "optimization.groups (llama_cross_attn.gate)", a => ScaleOf(a, "llama_cross_attn.gate")),
                     (offsetScale, "optimization.groups (sampling_offsets)", a => ScaleOf(a, "sampling_offsets")),
+                    (unetScale, "optimization.groups (image_decoder.decoder.)", a => ScaleOf(a, "image_decoder.decoder.")),
                 ];
                 foreach (var (option, field, get) in settings)
                     if (Given(parse, option) && !Equals(get(given), get(stored)))

@@ -116,28 +116,34 @@ public sealed class ImageDecoder : nn.Module
     }
 
     /// <summary>
-    /// Generates images [B, 3, S, S] in [0, 1] for conditions [B, Q, H]: x_T ~ N(0, I) from the seed, then the scheduler's
-    /// steps on the guided prediction, then decoding. Runs without gradients, one dispose scope per step.
+    /// Generates images [B, 3, S, S] in [0, 1] for conditions [B, Q, H]: x_T ~ N(0, I), then the scheduler's steps on the
+    /// guided prediction, then decoding. Row r draws its starting noise (and DDPM's step noise) from its own generator,
+    /// seeded <paramref name="seeds"/>[r] (default <see cref="ImageSamplingOptions.Seed"/> + r), so an image does not depend
+    /// on its batch-mates. Runs without gradients, one dispose scope per step.
     /// </summary>
-    public Tensor Generate(Tensor condition, MmfsFeatures? mmfs, ImageSamplingOptions options)
+    public Tensor Generate(Tensor condition, MmfsFeatures? mmfs, ImageSamplingOptions options, IReadOnlyList<long>? seeds = null)
     {
         options.Validated();
+        long b = condition.shape[0];
+        if (seeds is not null && seeds.Count != b) throw new ArgumentException($"Generate: {seeds.Count} seeds for {b} conditions; give one per row.");
         using var noGrad = no_grad();
         using var scope = NewDisposeScope();
         NoiseScheduler scheduler = options.Scheduler == "ddim" ? new DDIMScheduler(Config.Scheduler) { Eta = options.Eta } : new DDPMScheduler(Config.Scheduler);
         scheduler.SetTimesteps(options.Steps);
-        var generator = new Generator((ulong)options.Seed, condition.device);
-        long b = condition.shape[0];
-        int channels = Config.UNet.InChannels, side = Config.SampleSize;
-        var sample = randn([b, channels, side, side], dtype: condition.dtype, device: condition.device, generator: generator);
+        var generators = Enumerable.Range(0, (int)b).Select(r => new Generator((ulong)(seeds?[r] ?? options.Seed + r), condition.device)).ToArray();
+        long[] shape = [1, Config.UNet.InChannels, Config.SampleSize, Config.SampleSize];
+        Tensor Draw() => cat(generators.Select(g => randn(shape, dtype: condition.dtype, device: condition.device, generator: g)).ToArray(), 0);
+        bool stochastic = options.Scheduler == "ddpm" || options.Eta > 0;
+        var sample = Draw();
         foreach (long t in scheduler.Timesteps)
         {
             using var step = NewDisposeScope();
             var noise = GuidedNoise(sample, full([b], t, dtype: int64, device: sample.device), condition, mmfs, options.GuidanceScale);
             var previous = sample;
-            sample = scheduler.Step(noise, t, sample, generator).PrevSample.MoveToOuterDisposeScope();
+            sample = scheduler.Step(noise, t, sample, noise: stochastic ? Draw() : null).PrevSample.MoveToOuterDisposeScope();
             previous.Dispose();   // memory stays flat over the steps
         }
+        foreach (var g in generators) g.Dispose();
         return ToImages(sample).MoveToOuterDisposeScope();
     }
 }

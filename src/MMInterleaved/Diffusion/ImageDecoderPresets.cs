@@ -33,8 +33,9 @@ public static class ImageDecoderPresets
         {
             SampleSize = imageSize, InChannels = 3, OutChannels = 3, BlockOutChannels = channels, LayersPerBlock = 1, AttentionHeads = heads,
             CrossAttentionDim = width, NormNumGroups = 8,
-            DownBlockTypes = [.. Enumerable.Range(0, channels.Length).Select(i => i < channels.Length - 1 ? UNet2DConditionConfig.CrossAttnDown : UNet2DConditionConfig.PlainDown)],
-            UpBlockTypes = [.. Enumerable.Range(0, channels.Length).Select(i => i == 0 ? UNet2DConditionConfig.PlainUp : UNet2DConditionConfig.CrossAttnUp)],
+            // cross-attention on every level but full resolution (where it would cost most and sees the least context)
+            DownBlockTypes = [.. Enumerable.Range(0, channels.Length).Select(i => i == 0 ? UNet2DConditionConfig.PlainDown : UNet2DConditionConfig.CrossAttnDown)],
+            UpBlockTypes = [.. Enumerable.Range(0, channels.Length).Select(i => i < channels.Length - 1 ? UNet2DConditionConfig.CrossAttnUp : UNet2DConditionConfig.PlainUp)],
         },
         Vae = null,
         // the frozen position table covers the largest skip (64 / factor = the image side), not the paper's 64×64

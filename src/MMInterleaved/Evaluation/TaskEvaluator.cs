@@ -1,5 +1,6 @@
 using System.Text.Json;
 using MMInterleaved.Data;
+using MMInterleaved.Diffusion;
 using MMInterleaved.Language;
 using MMInterleaved.Pipeline;
 using MMInterleaved.Vision;
@@ -30,6 +31,7 @@ public sealed class TaskEvaluator
     /// there are none).</summary>
     public static TaskMetric? MetricOf(IReadOnlyList<InterleavedDocument> queries) =>
         queries.Count == 0 ? null
+        : queries[0].Meta(Data.Tasks.GridTextToImageTask.LayoutKey) is not null ? TaskMetric.CellColors
         : queries[0].Meta("captions") is not null ? TaskMetric.Captions
         : queries[0].Meta("box") is not null ? TaskMetric.Grounding
         : queries[0].Meta("answers") is not null || queries[0].Meta("answer") is not null ? TaskMetric.Vqa
@@ -43,9 +45,36 @@ public sealed class TaskEvaluator
             TaskMetric.Captions => EvaluateCaptions(queries, shotPool, fewShot),
             TaskMetric.Grounding => EvaluateGrounding(queries, shotPool, fewShot),
             TaskMetric.Vqa => EvaluateVqa(queries, shotPool, fewShot, extractAnswer),
+            TaskMetric.CellColors => EvaluateImages(queries),
             _ => throw new ArgumentException(queries.Count == 0 ? "no held-out documents to score."
-                : $"held-out document {queries[0].Id} has no 'answers', 'answer', 'captions' or 'box' metadata: nothing to score it with."),
+                : $"held-out document {queries[0].Id} has no 'answers', 'answer', 'captions', 'box' or 'layout' metadata: nothing to score it with."),
         };
+
+    /// <summary>How <see cref="EvaluateImages"/> samples by default: DDIM, 50 steps, guidance 3.5 (the reference's
+    /// evaluation scale; DDIM instead of its 250 DDPM steps, to fit a CPU).</summary>
+    public static ImageSamplingOptions DefaultImageSampling { get; } = new() { Scheduler = "ddim", Steps = 50, GuidanceScale = 3.5 };
+
+    /// <summary>
+    /// Text-to-image fidelity on <paramref name="queries"/> (documents whose last segment is the real image, with
+    /// <c>layout</c> metadata): the image after everything before it is generated (seed 0, one per prompt, in batches) and
+    /// read cell by cell (<see cref="ImageGenerationEvaluation"/>).
+    /// </summary>
+    public ImageGenerationEvaluation EvaluateImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling = null)
+    {
+        sampling ??= DefaultImageSampling;
+        var prompts = queries.Select(q => q.Segments[^1] is ImageSegment ? q with { Segments = q.Segments.Take(q.Segments.Count - 1).ToList() }
+            : throw new ArgumentException($"held-out document {q.Id} does not end with an image: nothing to generate and compare.")).ToList();
+        var images = new List<Tensor>();
+        for (int start = 0; start < prompts.Count; start += BatchSize)
+        {
+            var batch = prompts.Skip(start).Take(BatchSize).ToList();
+            images.Add(pipeline.GenerateImages(batch, sampling).select(1, 0));
+            Progress?.Invoke(start + batch.Count, prompts.Count);
+        }
+        using var all = cat(images, 0);
+        foreach (var t in images) t.Dispose();
+        return new ImageGenerationEvaluation(queries, all);
+    }
 
     /// <summary>Prompts generated per batch.</summary>
     public int BatchSize { get; }

@@ -10,4 +10,6 @@ public enum TaskMetric
     Grounding,
     /// <summary>VQA accuracy against <c>answers</c> (or one <c>answer</c>).</summary>
     Vqa,
+    /// <summary>Text-to-image: the colour of every filled cell of the <c>layout</c>, read from the generated image.</summary>
+    CellColors,
 }

@@ -94,7 +94,7 @@ public sealed class MMInterleavedModel : nn.Module
             : F.cross_entropy(logits.to(float32).view(-1, logits.shape[^1]), targets.to(logits.device).view(-1), ignore_index: -100) * Config.LossTextWeight;
         var imageLoss = imageDecoder is not null && vision is not null ? ImageLoss(hidden, batch, host.InputIds, vision) : null;
         var loss = imageLoss is null ? textLoss : textLoss is null ? imageLoss * Config.ImageDecoder!.LossWeight : textLoss + imageLoss * Config.ImageDecoder!.LossWeight;
-        return new ModelOutput(logits, loss, count, imageLoss);
+        return new ModelOutput(logits, loss, count, imageLoss, textLoss);
     }
 
     /// <summary>Generates text after each (left-padded) prompt row; stops at &lt;/s&gt; or &lt;|beginofimage|&gt;.</summary>
@@ -182,12 +182,38 @@ public sealed class MMInterleavedModel : nn.Module
     }
 
     /// <summary>
-    /// The image loss of every image of the batch (reference-spec §5.1): its context, the final hidden states from its
-    /// segment's &lt;s&gt; to its &lt;BoI&gt;, reversed in time (index 0 = &lt;BoI&gt;), zero-padded, through
-    /// <c>context_feat_proj</c> plus a 1-D sin-cos position embedding, resampled into the UNet condition; MMFSNet reads the
-    /// earlier image(s) of the segment; images whose context is only &lt;s&gt;&lt;BoI&gt; get no loss.
+    /// The UNet condition of every image of the batch, in row-major order (reference-spec §5.1): the final hidden states from
+    /// its segment's &lt;s&gt; to its &lt;|beginofimage|&gt; (so never its own pixels), reversed in time, through
+    /// <c>context_feat_proj</c> plus a 1-D sin-cos embedding, resampled; and the multi-scale maps of the earlier image(s)
+    /// its MMFSNet reads. To generate the image after a prompt, end the prompt with a placeholder image: its pixels are
+    /// not read. Needs an image decoder.
     /// </summary>
+    public ImageConditions ConditionImages(InterleavedBatch batch)
+    {
+        if (imageDecoder is null) throw new InvalidOperationException("this model has no image decoder (config image_decoder is null): it cannot generate images.");
+        using var scope = NewDisposeScope();
+        var (embeds, memory, vision) = PrepareWithVision(batch);
+        if (vision is null) throw new ArgumentException("the batch holds no image block: end each prompt with the image to generate (<|beginofimage|> + <|image|>…).");
+        var positions = (batch.AttentionMask.cumsum(-1) - 1).clamp_min(0);
+        var hidden = mmDecoder.forward(embeds, batch.AttentionMask, positions, memory);
+        var (images, condition, features) = Conditions(hidden, batch.OnHost().InputIds, vision);
+        return new ImageConditions(images, condition.MoveToOuterDisposeScope(), features?.MoveToOuterDisposeScope());
+    }
+
+    // The image loss of every image (reference-spec §5.1): images whose context is only <s><BoI> get none; the targets are
+    // resized to the decoder's side when the tokenizer's differs.
     private Tensor ImageLoss(Tensor hidden, InterleavedBatch batch, Tensor hostIds, VisualTokenizerOutput vision)
+    {
+        var (images, condition, features) = Conditions(hidden, hostIds, vision);
+        var decoderConfig = Config.ImageDecoder!;
+        var lossMask = tensor(images.Select(c => c.HasCondition ? 1f : 0f).ToArray(), device: hidden.device);
+        var targets = batch.Images.shape[^1] == decoderConfig.ImageSize ? batch.Images
+            : F.interpolate(batch.Images, [decoderConfig.ImageSize, decoderConfig.ImageSize], mode: InterpolationMode.Bilinear, align_corners: false);
+        using var generator = batch.NoiseSeed is ulong seed ? new Generator(seed, hidden.device) : null;
+        return imageDecoder!.Loss(targets.to(hidden.dtype), condition, features, lossMask, generator);
+    }
+
+    private (IReadOnlyList<ImageContext> Images, Tensor Condition, Diffusion.MmfsFeatures? Features) Conditions(Tensor hidden, Tensor hostIds, VisualTokenizerOutput vision)
     {
         long b = hidden.shape[0], l = hidden.shape[1], d = hidden.shape[2];
         var images = ImageContext.Of(hostIds.contiguous().data<long>().ToArray(), b, l, Config.Tokens);
@@ -207,11 +233,7 @@ public sealed class MMInterleavedModel : nn.Module
         var condition = imageDecoder!.Condition(context, mask.to(int64));
         var decoderConfig = Config.ImageDecoder!;
         Diffusion.MmfsFeatures? features = decoderConfig.Mmfs is null ? null : DecoderFeatures(images, vision, decoderConfig.MmfsImages);
-        var lossMask = tensor(images.Select(c => c.HasCondition ? 1f : 0f).ToArray(), device: hidden.device);
-        var targets = batch.Images.shape[^1] == decoderConfig.ImageSize ? batch.Images
-            : F.interpolate(batch.Images, [decoderConfig.ImageSize, decoderConfig.ImageSize], mode: InterpolationMode.Bilinear, align_corners: false);
-        using var generator = batch.NoiseSeed is ulong seed ? new Generator(seed, hidden.device) : null;
-        return imageDecoder.Loss(targets.to(hidden.dtype), condition, features, lossMask, generator);
+        return (images, condition, features);
     }
 
     // The multi-scale maps of the images each image's UNet MMFS reads: [n, I, W, s, s] per level, slot mask [n, I].

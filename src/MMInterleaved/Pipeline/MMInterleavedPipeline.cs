@@ -1,5 +1,6 @@
 using MMInterleaved.Data;
 using MMInterleaved.Data.Text;
+using MMInterleaved.Diffusion;
 using MMInterleaved.Language;
 using MMInterleaved.Mmfs;
 using MMInterleaved.Model;
@@ -147,6 +148,48 @@ public sealed class MMInterleavedPipeline
 
         static Tensor Keep(Tensor? t) => t!.detach().cpu().clone().MoveToOuterDisposeScope();
     }
+
+    /// <summary>
+    /// Generates the image that follows each prompt: the prompt, then &lt;|beginofimage|&gt; and its placeholders (whose
+    /// pixels the condition never reads); the decoder samples <paramref name="candidates"/> images per prompt, candidate k
+    /// from seed <see cref="ImageSamplingOptions.Seed"/> + k (so an image depends only on its prompt and seed, never on
+    /// batch-mates). Returns [P, candidates, 3, S, S] in [0, 1] at the decoder's side, on the CPU. Needs an image decoder.
+    /// </summary>
+    public Tensor GenerateImages(IReadOnlyList<InterleavedDocument> prompts, ImageSamplingOptions? options = null, int candidates = 1)
+    {
+        options = (options ?? new ImageSamplingOptions()).Validated();
+        var decoder = Model.ImageDecoder ?? throw new InvalidOperationException("this pipeline's model has no image decoder (config image_decoder is null): train it on a generation task (e.g. glyph-text-to-image).");
+        if (prompts.Count == 0) throw new ArgumentException("GenerateImages: no prompts.");
+        if (candidates < 1) throw new ArgumentException($"GenerateImages: candidates is {candidates}; it must be at least 1.");
+        var placeholder = new ImageSegment(() => zeros(3, Config.Vision.ImageSize, Config.Vision.ImageSize));
+        var documents = prompts.Select(p => p with { Segments = [.. p.Segments, placeholder] }).ToList();
+        return InEvalMode(() =>
+        {
+            using var scope = NewDisposeScope();
+            var conditions = Model.ConditionImages(Processor.Prompts(documents).To(Device));
+            var last = conditions.LastOfEachRow(documents.Count);
+            var rows = last.SelectMany(k => Enumerable.Repeat(k, candidates)).ToArray();
+            var (condition, features) = conditions.Select(rows);
+            var seeds = rows.Select((_, i) => options.Seed + i % candidates).ToArray();
+            var images = decoder.Generate(condition, features, options, seeds);
+            return images.view([prompts.Count, candidates, .. images.shape.Skip(1)]).cpu().MoveToOuterDisposeScope();
+        });
+    }
+
+    /// <summary>The image after one prompt: [3, S, S] in [0, 1] (see <see cref="GenerateImages"/>).</summary>
+    public Tensor GenerateImage(InterleavedDocument prompt, ImageSamplingOptions? options = null)
+    {
+        using var scope = NewDisposeScope();
+        return GenerateImages([prompt], options)[0, 0].MoveToOuterDisposeScope();
+    }
+
+    /// <summary>
+    /// Continues a document with text and images in turn (<see cref="InterleavedGenerationOptions"/>): text until the model
+    /// emits &lt;|beginofimage|&gt;, then an image, which is written back into the context (resized to the image
+    /// tokenizer's side and re-encoded: visual tokens and MMFS features), then text again, until a stop rule.
+    /// </summary>
+    public InterleavedGenerationResult GenerateInterleaved(InterleavedDocument prompt, InterleavedGenerationOptions? options = null) =>
+        InterleavedGeneration.Run(this, prompt, (options ?? new InterleavedGenerationOptions()).Validated());
 
     /// <summary>The image tokenizer's output for images [N,3,S,S] in [0,1]: the visual tokens and the multi-scale maps
     /// (detached, on the pipeline's device).</summary>

@@ -84,6 +84,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
             for (int g = 0; g < Groups.Count; g++) optimizerGroups[g].LearningRate = Groups[g].LearningRate * factor;
             optimizer.zero_grad();
 
+            var terms = new Dictionary<string, (double Sum, int Count)>();
             double stepLoss = 0, dataSeconds = 0;
             long tokens = 0;
             int counted = 0, emptyHere = 0;
@@ -105,6 +106,12 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 (result.Loss / config.GradientAccumulation).backward();
                 stepLoss += value / config.GradientAccumulation;
                 counted++;
+                foreach (var (name, term) in result.Terms ?? new Dictionary<string, Tensor?>())
+                    if (term is not null)
+                    {
+                        var (sum, n) = terms.GetValueOrDefault(name);
+                        terms[name] = (sum + term.detach().cpu().to(float64).item<double>(), n + 1);
+                    }
             }
             empty += emptyHere;
 
@@ -129,7 +136,7 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
                 var remaining = TimeSpan.FromSeconds(elapsed.TotalSeconds / Math.Max(1, done - start) * (config.Steps - done));
                 var progress = new TrainingProgress(done, config.Steps, stepLoss, Groups.Count > 0 ? optimizerGroups[^1].LearningRate : 0, norm,
                     tokens / Math.Max(seconds, 1e-9), dataSeconds / Math.Max(seconds, 1e-9), elapsed, remaining, skip,
-                    ExtraMetrics?.Invoke() ?? new Dictionary<string, double>());
+                    Extra(terms));
                 history.Add(progress);
                 log.WriteLine(JsonSerializer.Serialize(new
                 {
@@ -154,6 +161,14 @@ public sealed class Trainer<TBatch>(nn.Module model, TrainingConfig config, IBat
             if (stop) return new TrainingResult(done, lastLoss, history, checkpoint, skipped, empty, Interrupted: cancel.IsCancellationRequested && done < config.Steps);
         }
         return new TrainingResult(config.Steps, lastLoss, history, checkpoint, skipped, empty);
+    }
+
+    // the logged extras: the caller's numbers and each loss term averaged over the micro-batches that had it
+    private Dictionary<string, double> Extra(Dictionary<string, (double Sum, int Count)> terms)
+    {
+        var extra = new Dictionary<string, double>(ExtraMetrics?.Invoke() ?? new Dictionary<string, double>());
+        foreach (var (name, (sum, n)) in terms) extra[name] = sum / n;
+        return extra;
     }
 
     private static double Median(IEnumerable<double> values)

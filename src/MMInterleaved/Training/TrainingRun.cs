@@ -3,6 +3,7 @@ using MMInterleaved.Data.Files;
 using MMInterleaved.Data.Glyphs;
 using MMInterleaved.Data.Tasks;
 using MMInterleaved.Data.Text;
+using MMInterleaved.Diffusion;
 using MMInterleaved.Evaluation;
 using MMInterleaved.Model;
 using MMInterleaved.Pipeline;
@@ -84,6 +85,7 @@ public sealed class TrainingRun
         if (IsRunFolder(folder))
             throw new InvalidOperationException($"{folder} already holds a run; continue it with `mmi train --resume {folder}` (TrainingRun.Resume), or train into another folder.");
         config ??= ModelPresets.Resolve(args.Model);
+        config = WithImageDecoderFor(args, config);
         if (args.OffsetInitMagnitude is double magnitude) config = config with { CrossAttention = config.CrossAttention with { OffsetInitMagnitude = magnitude } };
         config = config.Validated();
         string? encoder = args.PretrainedEncoder switch
@@ -106,6 +108,18 @@ public sealed class TrainingRun
         tokenizer.Save(Path.Combine(folder, TokenizerFile.FileName));
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, TrainingArgs.FileName), args.ToJson());
         return new TrainingRun(folder, args, pipeline, train, eval, resuming: false);
+    }
+
+    /// <summary>
+    /// The model a task needs: a generation task (<see cref="GridTasks.IsGeneration"/>) gets the preset's image decoder
+    /// (<see cref="ImageDecoderPresets.For"/>) when <paramref name="config"/> has none; a config file without one is an error.
+    /// </summary>
+    public static ModelConfig WithImageDecoderFor(TrainingArgs args, ModelConfig config)
+    {
+        if (args.DataFile is not null || !GridTasks.IsGeneration(args.Task) || config.ImageDecoder is not null) return config;
+        if (!ModelPresets.Names.Contains(args.Model.ToLowerInvariant()))
+            throw new ArgumentException($"{args.Model}: the task {args.Task} generates images, but this config has no image_decoder; add one (see ImageDecoderPresets) or train a preset.");
+        return config with { ImageDecoder = ImageDecoderPresets.For(args.Model, config) };
     }
 
     /// <summary>
@@ -150,9 +164,10 @@ public sealed class TrainingRun
     /// caption metrics as fractions; see <see cref="ITaskEvaluation.Metrics"/>).</summary>
     public IReadOnlyDictionary<string, double> Evaluate(int examples) => Evaluator.Evaluate(EvalSource.Take(examples).ToList()).Metrics;
 
-    /// <summary>The training and held-out documents <paramref name="args"/> name: the task's train and validation splits,
-    /// or a document file's first nine tenths and last tenth.</summary>
-    public static (IDocumentSource Train, IDocumentSource Eval) OpenSources(TrainingArgs args, int imageSize)
+    /// <summary>The training and held-out documents <paramref name="args"/> name: the task's train split and its
+    /// <paramref name="heldOut"/> split (validation by default; Test for final numbers), or a document file's first nine
+    /// tenths and last tenth.</summary>
+    public static (IDocumentSource Train, IDocumentSource Eval) OpenSources(TrainingArgs args, int imageSize, DataSplit heldOut = DataSplit.Validation)
     {
         if (args.DataFile is string file)
         {
@@ -163,7 +178,7 @@ public sealed class TrainingRun
         }
         var scene = new GlyphSceneOptions(ImageSize: imageSize, GridSide: args.GridSide);
         return (GridTasks.Create(args.Task, new GridTaskOptions(args.Seed, DataSplit.Train, scene) { QuestionsPerImage = args.QuestionsPerImage, Questions = args.Questions }),
-                GridTasks.Create(args.Task, new GridTaskOptions(args.Seed, DataSplit.Validation, scene) { Questions = args.Questions }));
+                GridTasks.Create(args.Task, new GridTaskOptions(args.Seed, heldOut, scene) { Questions = args.Questions }));
     }
 
     private StepLoss Loss(InterleavedBatch batch)
@@ -171,7 +186,9 @@ public sealed class TrainingRun
         long tokens = batch.AttentionMask.sum().item<long>();   // on the host, before the move
         // the image loss's draws follow (run seed, batch ordinal), not the global generator that parallel runs share
         var noise = SeededRandom.Hash((ulong)Args.Seed, (ulong)batch.Ordinal, SeededRandom.Hash("image-loss"));
-        return new StepLoss(Model.forward(batch.To(Pipeline.Device) with { NoiseSeed = noise }).Loss, tokens);
+        var output = Model.forward(batch.To(Pipeline.Device) with { NoiseSeed = noise });
+        return Model.ImageDecoder is null ? new StepLoss(output.Loss, tokens)
+            : new StepLoss(output.Loss, tokens, new Dictionary<string, Tensor?> { ["loss_txt"] = output.TextLoss, ["loss_img"] = output.ImageLoss });
     }
 
     // Seeded construction holds the global lock, so a run in a thread draws the same initialisation as alone.

@@ -50,9 +50,40 @@ public sealed class TrainCommandTests : IDisposable
         string prompts = Path.Combine(folder, "prompts.jsonl");
         var task = GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 3, Split: DataSplit.Test, Scene: new GlyphSceneOptions(ImageSize: 32)));
         DocumentFile.Write(prompts, task.Take(2).ToList());
-        var generate = Mmi("generate", "--run", run, "--prompts", prompts, "--max-new-tokens", "3");
+        var generate = Mmi("generate", "--run", run, "--prompts", prompts, "--max-new-tokens", "3", "--out", Path.Combine(folder, "generated"));
         Assert.True(generate.Code == 0, generate.Output + generate.Error);
-        Assert.Equal(2, generate.Output.Split('\n').Count(l => l.Contains(':')));
+        Assert.Equal(2, generate.Output.Split('\n').Count(l => l.StartsWith("glyph-vqa/test/", StringComparison.Ordinal)));
+        Assert.Contains("0 images written", generate.Output);
+        var force = Mmi("generate", "--run", run, "--prompts", prompts, "--force-image", "--out", Path.Combine(folder, "generated"));
+        Assert.Equal(2, force.Code);
+        Assert.Contains("no image decoder", force.Error);
+    }
+
+    [Fact]
+    public void Text_to_image_trains_the_joint_loss_then_generates_a_page_and_is_scored_cell_by_cell()
+    {
+        string run = Path.Combine(folder, "t2i");
+        var train = Mmi("train", "--preset", "tiny", "--task", "glyph-text-to-image", "--grid", "3", "--steps", "2", "--batch-size", "2",
+            "--eval-examples", "0", "--warmup", "1", "--out", run);
+        Assert.True(train.Code == 0, train.Output + train.Error);
+        Assert.Contains("\"image_decoder\"", File.ReadAllText(Path.Combine(run, "config.json")));
+
+        string prompts = Path.Combine(folder, "captions.jsonl");
+        var task = GridTasks.Create("glyph-text-to-image", new GridTaskOptions(Seed: 3, Split: DataSplit.Test, Scene: new GlyphSceneOptions(ImageSize: 32, GridSide: 3)));
+        DocumentFile.Write(prompts, task.Take(2).Select(d => d with { Segments = d.Segments.Take(1).ToList() }).ToList());
+        string pages = Path.Combine(folder, "pages");
+        var generate = Mmi("generate", "--run", run, "--prompts", prompts, "--force-image", "--scheduler", "ddim", "--sampling-steps", "2", "--out", pages);
+        Assert.True(generate.Code == 0, generate.Output + generate.Error);
+        Assert.Contains("2 images written", generate.Output);
+        Assert.True(File.Exists(Path.Combine(pages, "index.html")) && File.Exists(Path.Combine(pages, "1-1.png")));
+
+        string scores = Path.Combine(folder, "t2i-scores.json");
+        var eval = Mmi("eval", "--run", run, "--examples", "3", "--split", "Test", "--sampling-steps", "2", "--json", scores, "--out", Path.Combine(folder, "t2i-eval"));
+        Assert.True(eval.Code == 0, eval.Output + eval.Error);
+        var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores))!;
+        Assert.Equal(100, metrics["cell_color_real"]);
+        Assert.InRange(metrics["cell_color"], 0, 100);
+        Assert.True(File.Exists(Path.Combine(folder, "t2i-eval", "image_scores.json")));
     }
 
     [Fact]

@@ -71,7 +71,7 @@ public class GridTaskTests
             Assert.Null(source.Count);
             Assert.Equal(name, source.Get(0).Meta("task"));
         }
-        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image"], GridTasks.GlyphNames);
+        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image", "glyph-text-to-image"], GridTasks.GlyphNames);
         var e = Assert.Throws<ArgumentException>(() => GridTasks.Create("glyph-poetry"));
         Assert.Contains("glyph-vqa", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => GridTasks.Create("glyph-vqa").Get(-1));
@@ -325,5 +325,22 @@ public class GridTaskTests
         Assert.Equal(new long[] { 3, 224, 224 }, d.Images.Single().Load().shape);
         Assert.Equal("224", d.Meta("image_size"));
         Assert.Equal("3", d.Meta("grid_side"));
+    }
+
+    [Fact]
+    public void Text_to_image_documents_are_the_row_caption_then_the_scene_with_its_layout()
+    {
+        var task = GridTasks.Create("glyph-text-to-image", new GridTaskOptions(4, DataSplit.Test, new GlyphSceneOptions(ImageSize: 32, GridSide: 3)));
+        Assert.True(GridTasks.IsGeneration(task.Name) && GridTasks.IsGeneration("fashion-text-to-image") && !GridTasks.IsGeneration("glyph-caption"));
+        for (int i = 0; i < 5; i++)
+        {
+            var d = task.Get(i);
+            var scene = task.Scene(i);
+            Assert.Equal(GridText.RowCaption(scene), Assert.IsType<TextSegment>(d.Segments[0]).Text);
+            Assert.IsType<ImageSegment>(d.Segments[1]);
+            var layout = MMInterleaved.Evaluation.CellLayout.Parse(d.Meta("layout")!);
+            Assert.Equal(scene.Items.Select(it => (it.Row, it.Column, it.Color)), layout.Cells);
+            Assert.Null(d.Meta("captions"));   // not scored as captioning
+        }
     }
 }

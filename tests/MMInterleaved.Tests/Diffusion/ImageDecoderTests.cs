@@ -109,7 +109,7 @@ public sealed class ImageDecoderTests
             Assert.Equal(name == "paper", config.Vae is not null);
         }
         var tiny = ParameterReportOf("tiny");
-        Assert.Equal(802_627, tiny["UNet"]);   // diffusion-spec §2's tiny UNet
+        Assert.Equal(1_001_251, tiny["UNet"]);   // diffusion-spec §2's tiny UNet (802,627) with attention moved off full resolution
         var paper = ParameterReportOf("paper");
         Assert.Equal(865_910_724, paper["UNet"]);
         Assert.Equal(23_168_000, paper["context resampler (Q-Former)"]);   // reference-state-dict: 23 M

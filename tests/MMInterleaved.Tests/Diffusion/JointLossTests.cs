@@ -93,6 +93,36 @@ public sealed class JointLossTests
     }
 
     [Fact]
+    public void A_text_to_image_run_gets_the_presets_decoder_logs_both_loss_terms_and_trains_the_unet_at_its_own_rate()
+    {
+        using var single = new SingleThread();
+        using var folder = new TempFolder();
+        var args = new TrainingArgs
+        {
+            Model = "tiny", Task = "glyph-text-to-image", GridSide = 3, BatchSize = 2, EvalExamples = 0,
+            Optimization = new TrainingConfig { Steps = 2, WarmupSteps = 0, LogEvery = 1, CheckpointEvery = 0 },
+        };
+        var run = TrainingRun.Create(folder.File("t2i"), args);
+        Assert.NotNull(run.Model.ImageDecoder);
+        var unet = run.Trainer.Groups.Single(g => g.Label == "image_decoder.decoder.");
+        Assert.Equal(args.Optimization.LearningRate * TrainingConfig.DefaultUNetScale, unet.LearningRate, 12);
+        Assert.All(unet.Parameters, p => Assert.StartsWith("image_decoder.decoder.", p.Name));
+        Assert.DoesNotContain(run.Trainer.Groups.Where(g => g.Label.StartsWith("default", StringComparison.Ordinal)).SelectMany(g => g.Parameters),
+            p => p.Name.StartsWith("image_decoder.decoder.unet.", StringComparison.Ordinal));
+        var result = run.Run();
+        var extra = result.History[^1].Extra;
+        Assert.True(extra["loss_img"] > 0 && extra["loss_txt"] > 0);
+        Assert.Equal(result.LastLoss, extra["loss_txt"] + 10 * extra["loss_img"], 4);
+        Assert.Contains("\"loss_img\"", File.ReadAllText(Path.Combine(folder.File("t2i"), "metrics.jsonl")));
+
+        // a config file without a decoder cannot train a generation task
+        string plain = folder.File("plain.json");
+        File.WriteAllText(plain, ModelPresets.Tiny.ToJson());
+        var error = Assert.Throws<ArgumentException>(() => TrainingRun.Create(folder.File("bad"), args with { Model = plain }));
+        Assert.Contains("image_decoder", error.Message);
+    }
+
+    [Fact]
     public void A_joint_loss_run_resumed_from_its_folder_alone_ends_with_byte_identical_weights()
     {
         using var single = new SingleThread();

@@ -1,0 +1,25 @@
+using System.Globalization;
+
+namespace MMInterleaved.Evaluation;
+
+/// <summary>The filled cells of a grid scene as a <c>layout</c> metadata value holds them ("r,c=colour kind; …", 1-based,
+/// see <see cref="Data.Tasks.GridTextToImageTask.Layout"/>): 0-based cell and colour name per item.</summary>
+public sealed record CellLayout(IReadOnlyList<(int Row, int Column, string Color)> Cells)
+{
+    /// <summary>Parses a layout value; a malformed entry is an error that quotes it.</summary>
+    public static CellLayout Parse(string layout)
+    {
+        var cells = new List<(int, int, string)>();
+        foreach (var entry in layout.Split(';', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+        {
+            var parts = entry.Split('=', 2);
+            var rc = parts[0].Split(',');
+            string[] item = parts.Length == 2 ? parts[1].Split(' ', StringSplitOptions.RemoveEmptyEntries) : [];
+            if (rc.Length != 2 || item.Length == 0 || !int.TryParse(rc[0], NumberStyles.None, CultureInfo.InvariantCulture, out int r)
+                || !int.TryParse(rc[1], NumberStyles.None, CultureInfo.InvariantCulture, out int c) || r < 1 || c < 1)
+                throw new FormatException($"layout entry '{entry}': expected 'row,column=colour kind' with 1-based row and column.");
+            cells.Add((r - 1, c - 1, item[0]));
+        }
+        return new CellLayout(cells);
+    }
+}

@@ -1,0 +1,107 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using MMInterleaved.Data;
+using MMInterleaved.Experiments;
+using MMInterleaved.Visualization;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Evaluation;
+
+/// <summary>
+/// Text-to-image fidelity on grid scenes, cell by cell (<see cref="CellColorReader"/>): per prompt, the percentage of its
+/// filled cells whose colour the generated image shows; the same reading of each image against another prompt's layout
+/// (prompt i + 1: what an image that ignores its caption scores, the baseline); their paired difference; and the reader on
+/// the real scenes (the ceiling). Each metric has its standard error over prompts (<c>_se</c>, SD / √n).
+/// </summary>
+public sealed class ImageGenerationEvaluation : ITaskEvaluation
+{
+    private readonly IReadOnlyList<InterleavedDocument> queries;
+    private readonly Tensor generated;
+    private readonly double[] own, other, real;
+    private readonly string[][] readings;
+
+    /// <summary>Scores images [n, 3, S, S] generated for <paramref name="queries"/> (each with <c>layout</c> and
+    /// <c>grid_side</c> metadata and the real scene as its last image).</summary>
+    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated)
+    {
+        if (queries.Count == 0 || generated.shape[0] != queries.Count)
+            throw new ArgumentException($"ImageGenerationEvaluation: {generated.shape[0]} images for {queries.Count} prompts; give one image per prompt.");
+        this.queries = queries;
+        this.generated = generated.detach().cpu().clone();
+        this.generated.DetachFromDisposeScope();
+        var layouts = queries.Select(Layout).ToArray();
+        int n = queries.Count;
+        own = new double[n];
+        other = new double[n];
+        real = new double[n];
+        readings = new string[n][];
+        for (int i = 0; i < n; i++)
+        {
+            int side = GridSide(queries[i]);
+            using var image = this.generated[i];
+            readings[i] = CellColorReader.ReadCells(image, side, layouts[i].Cells.Select(c => (c.Row, c.Column)).ToList());
+            own[i] = Percent(readings[i], layouts[i]);
+            var next = layouts[(i + 1) % n];
+            other[i] = Percent(CellColorReader.ReadCells(image, side, next.Cells.Select(c => (c.Row, c.Column)).ToList()), next);
+            using var scene = queries[i].Images.Last().Load();
+            real[i] = Percent(CellColorReader.ReadCells(scene, side, layouts[i].Cells.Select(c => (c.Row, c.Column)).ToList()), layouts[i]);
+        }
+        var metrics = new Dictionary<string, double> { ["prompts"] = n };
+        void Add(string name, IEnumerable<double> values)
+        {
+            var summary = MetricSummary.Of(values);
+            metrics[name] = summary.Mean;
+            metrics[name + "_se"] = summary.N > 1 ? summary.Std / Math.Sqrt(summary.N) : double.NaN;
+        }
+        Add("cell_color", own);
+        Add("cell_color_other_scene", other);
+        Add("cell_color_own_minus_other", own.Zip(other, (a, b) => a - b));
+        Add("cell_color_real", real);
+        Metrics = metrics;
+    }
+
+    /// <inheritdoc/>
+    public IReadOnlyDictionary<string, double> Metrics { get; }
+
+    /// <summary>The generated images [n, 3, S, S] (CPU).</summary>
+    public Tensor Images => generated;
+
+    /// <summary>Writes <c>{i}-generated.png</c>, <c>{i}-real.png</c>, <c>image_scores.json</c> (per prompt: id, caption,
+    /// scores, colours read), <c>scores.json</c> and an <c>index.html</c> that shows them side by side.</summary>
+    public void Write(string folder)
+    {
+        Directory.CreateDirectory(folder);
+        var rows = new List<object>();
+        var html = new StringBuilder("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>text-to-image</title><style>body{font-family:sans-serif}" +
+            " img{image-rendering:pixelated} td{padding:4px;vertical-align:middle}</style></head><body><h1>Text-to-image, cell colours</h1><p>" +
+            WebUtility.HtmlEncode(string.Join(", ", Metrics.Select(kv => $"{kv.Key} {kv.Value.ToString("0.##", CultureInfo.InvariantCulture)}"))) +
+            "</p><table><tr><th>caption</th><th>generated</th><th>real</th><th>own / other / real %</th></tr>\n");
+        for (int i = 0; i < queries.Count; i++)
+        {
+            using var image = generated[i];
+            ImageView.FromTensor(image).Save(Path.Combine(folder, $"{i}-generated.png"));
+            using (var scene = queries[i].Images.Last().Load()) ImageView.FromTensor(scene).Save(Path.Combine(folder, $"{i}-real.png"));
+            string caption = queries[i].Meta("caption") ?? "";
+            rows.Add(new { id = queries[i].Id, caption, cell_color = own[i], cell_color_other_scene = other[i], cell_color_real = real[i], layout = queries[i].Meta("layout"), read = readings[i] });
+            int px = (int)image.shape[^1] * 4;
+            html.Append(string.Create(CultureInfo.InvariantCulture,
+                $"<tr><td>{WebUtility.HtmlEncode(caption)}</td><td><img src=\"{i}-generated.png\" width=\"{px}\"></td><td><img src=\"{i}-real.png\" width=\"{px}\"></td><td>{own[i]:F0} / {other[i]:F0} / {real[i]:F0}</td></tr>\n"));
+        }
+        var options = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "image_scores.json"), JsonSerializer.Serialize(rows, options));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "scores.json"), JsonSerializer.Serialize(Metrics, options));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "index.html"), html.Append("</table></body></html>\n").ToString());
+    }
+
+    private static CellLayout Layout(InterleavedDocument query) => CellLayout.Parse(query.Meta(Data.Tasks.GridTextToImageTask.LayoutKey)
+        ?? throw new ArgumentException($"held-out document {query.Id} has no '{Data.Tasks.GridTextToImageTask.LayoutKey}' metadata: its image cannot be read cell by cell."));
+
+    private static int GridSide(InterleavedDocument query) =>
+        int.TryParse(query.Meta("grid_side"), NumberStyles.None, CultureInfo.InvariantCulture, out int side) && side > 0 ? side
+            : throw new ArgumentException($"held-out document {query.Id}: 'grid_side' metadata is '{query.Meta("grid_side")}'; expected a positive integer.");
+
+    private static double Percent(string[] read, CellLayout layout) =>
+        layout.Cells.Count == 0 ? double.NaN : 100.0 * read.Zip(layout.Cells, (r, c) => r == c.Color ? 1 : 0).Sum() / layout.Cells.Count;
+}

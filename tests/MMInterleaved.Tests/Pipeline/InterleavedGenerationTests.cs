@@ -1,0 +1,137 @@
+using MMInterleaved.Data;
+using MMInterleaved.Data.Glyphs;
+using MMInterleaved.Data.Tasks;
+using MMInterleaved.Data.Text;
+using MMInterleaved.Diffusion;
+using MMInterleaved.Evaluation;
+using MMInterleaved.Language;
+using MMInterleaved.Model;
+using MMInterleaved.Pipeline;
+using MMInterleaved.Tests.Data;
+using MMInterleaved.Visualization;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Tests.Pipeline;
+
+/// <summary>Image and interleaved generation on the pipeline (a random tiny model with its image decoder): what the
+/// condition reads, determinism, write-back, stop rules, the page and the text-to-image evaluation.</summary>
+[Collection(TorchCollection.Name)]
+public sealed class InterleavedGenerationTests : IDisposable
+{
+    private readonly TempFolder folder = new();
+
+    public void Dispose() => folder.Dispose();
+
+    private static readonly GridTask Task = GridTasks.Create("glyph-text-to-image", new GridTaskOptions(5, DataSplit.Validation, new GlyphSceneOptions(ImageSize: 32, GridSide: 3)));
+
+    private static readonly ImageSamplingOptions Fast = new() { Scheduler = "ddim", Steps = 2, GuidanceScale = 2 };
+
+    private static MMInterleavedPipeline Tiny()
+    {
+        var config = ModelPresets.Tiny with { ImageDecoder = ImageDecoderPresets.For("tiny", ModelPresets.Tiny) };
+        var tokenizer = WordTokenizer.FromCorpus(Task.Take(100).SelectMany(d => d.Segments.OfType<TextSegment>().Select(t => t.Text)),
+            config.Decoder.VocabSize, keepMostFrequent: true);
+        manual_seed(11);
+        return new MMInterleavedPipeline(new MMInterleavedModel(config), tokenizer);
+    }
+
+    private static InterleavedDocument Caption(long i) => Task.Get(i) with { Segments = Task.Get(i).Segments.Take(1).ToList() };
+
+    [Fact]
+    public void The_condition_never_reads_the_pixels_of_the_image_it_generates_but_reads_the_earlier_image()
+    {
+        using var scope = NewDisposeScope();
+        var pipeline = Tiny();
+        InterleavedDocument With(Tensor last, Tensor earlier) => new([new ImageSegment(() => earlier.clone()), new TextSegment("row 1: red star"), new ImageSegment(() => last.clone())]);
+        Tensor a = rand(3, 32, 32), b = rand(3, 32, 32), c = rand(3, 32, 32);
+        ImageConditions Of(InterleavedDocument d) => pipeline.InEvalMode(() => pipeline.Model.ConditionImages(pipeline.Processor.Prompts([d])));
+        var first = Of(With(a, c));
+        var other = Of(With(b, c));
+        Assert.Equal(2, first.Images.Count);
+        Assert.True(first.Condition[1].eq(other.Condition[1]).all().item<bool>());                       // own pixels unseen
+        Assert.True(first.Features!.Rows([1]).Levels[0].eq(other.Features!.Rows([1]).Levels[0]).all().item<bool>());
+        var moved = Of(With(a, b));                                                                     // the earlier image is read
+        Assert.False(first.Condition[1].eq(moved.Condition[1]).all().item<bool>());
+        Assert.False(first.Features.Rows([1]).Levels[0].eq(moved.Features!.Rows([1]).Levels[0]).all().item<bool>());
+    }
+
+    [Fact]
+    public void Images_are_deterministic_per_seed_and_do_not_depend_on_batch_mates()
+    {
+        using var scope = NewDisposeScope();
+        var pipeline = Tiny();
+        var pair = pipeline.GenerateImages([Caption(0), Caption(1)], Fast, candidates: 2);
+        Assert.Equal([2, 2, 3, 32, 32], pair.shape);
+        Assert.True(pair.min().item<float>() >= 0 && pair.max().item<float>() <= 1);
+        var alone = pipeline.GenerateImages([Caption(1)], Fast, candidates: 2);
+        Assert.True(alone[0].allclose(pair[1], rtol: 1e-4, atol: 1e-5));
+        Assert.False(pair[0, 0].allclose(pair[0, 1]));                                                   // candidates differ
+        Assert.True(pipeline.GenerateImage(Caption(1), Fast).allclose(alone[0, 0], rtol: 1e-4, atol: 1e-5));
+        Assert.False(pipeline.GenerateImage(Caption(1), Fast with { Seed = 5 }).allclose(alone[0, 0]));
+    }
+
+    [Fact]
+    public void A_forced_image_is_written_back_into_the_context_and_the_page_shows_it()
+    {
+        using var scope = NewDisposeScope();
+        var pipeline = Tiny();
+        var options = new InterleavedGenerationOptions { Image = Fast, ForceImage = true, Candidates = 2, StopAfterImage = false, MaxTextSegments = 1, Text = new GenerationOptions { MaxNewTokens = 3 } };
+        var result = pipeline.GenerateInterleaved(Caption(2), options);
+        Assert.Equal(1, result.FirstGenerated);
+        var image = Assert.Single(result.Images);
+        Assert.Equal(1, image.SegmentIndex);
+        Assert.Equal([0L, 1L], image.Seeds);
+        var written = Assert.IsType<ImageSegment>(result.Document.Segments[1]);
+        Assert.True(written.Load().eq(image.Image).all().item<bool>());
+        Assert.Contains(result.StopReason, new[] { "eos", "max_text_segments", "empty" });
+        Assert.True(result.Document.Segments.Count <= 3);
+
+        string page = InterleavedPage.Write(folder.File("page"), [result]);
+        Assert.True(File.Exists(folder.File("page/0-1.png")) && File.Exists(folder.File("page/0-1-c1.png")));
+        Assert.Contains("0-1.png", File.ReadAllText(page));
+        Assert.Contains("base64", InterleavedPage.ToView([result]).Html);
+    }
+
+    [Fact]
+    public void Stop_rules_hold_and_a_model_without_a_decoder_refuses_images_clearly()
+    {
+        using var scope = NewDisposeScope();
+        var pipeline = Tiny();
+        var once = pipeline.GenerateInterleaved(Caption(3), new InterleavedGenerationOptions { Image = Fast, ForceImage = true });
+        Assert.Equal("max_images", once.StopReason);
+        Assert.Equal(2, once.Document.Segments.Count);
+        var text = pipeline.GenerateInterleaved(Caption(3), new InterleavedGenerationOptions { MaxImages = 0, MaxTextSegments = 1, Text = new GenerationOptions { MaxNewTokens = 2 } });
+        Assert.Empty(text.Images);
+        Assert.True(text.Document.Segments.Count <= 2);
+        Assert.Throws<ArgumentException>(() => new InterleavedGenerationOptions { ForceImage = true, MaxImages = 0 }.Validated());
+
+        var tokenizer = pipeline.Tokenizer;
+        manual_seed(1);
+        var plain = new MMInterleavedPipeline(new MMInterleavedModel(ModelPresets.Tiny), tokenizer);
+        var error = Assert.Throws<InvalidOperationException>(() => plain.GenerateImages([Caption(0)], Fast));
+        Assert.Contains("image decoder", error.Message);
+    }
+
+    [Fact]
+    public void The_text_to_image_evaluation_reads_cells_and_its_ceiling_is_the_real_scenes()
+    {
+        using var scope = NewDisposeScope();
+        var pipeline = Tiny();
+        var queries = Task.Take(3).ToList();
+        Assert.Equal(TaskMetric.CellColors, TaskEvaluator.MetricOf(queries));
+        var result = new TaskEvaluator(pipeline).EvaluateImages(queries, Fast);
+        Assert.Equal(100, result.Metrics["cell_color_real"]);
+        Assert.InRange(result.Metrics["cell_color"], 0, 100);
+        Assert.Equal(result.Metrics["cell_color"] - result.Metrics["cell_color_other_scene"], result.Metrics["cell_color_own_minus_other"], 9);
+        Assert.Equal(3, result.Metrics["prompts"]);
+
+        // scoring the real scenes as if generated: own = 100, and the paired difference is what another layout misses
+        var real = stack(queries.Select(q => q.Images.Last().Load()).ToArray());
+        var perfect = new ImageGenerationEvaluation(queries, real);
+        Assert.Equal(100, perfect.Metrics["cell_color"]);
+        Assert.True(perfect.Metrics["cell_color_other_scene"] < 100);
+        perfect.Write(folder.File("eval"));
+        Assert.True(File.Exists(folder.File("eval/2-generated.png")) && File.Exists(folder.File("eval/image_scores.json")));
+    }
+}
