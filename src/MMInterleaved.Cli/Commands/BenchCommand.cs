@@ -16,6 +16,53 @@ public static class BenchCommand
     {
         var command = new Command("bench", "Measure speed as ratios against baselines run in the same process.");
         command.Subcommands.Add(BuildMmfs());
+        command.Subcommands.Add(BuildImageDecoder());
+        return command;
+    }
+
+    private static Command BuildImageDecoder()
+    {
+        var preset = new Option<string>("--preset") { Description = "Image decoder of this preset: tiny (32 px) or small (64 px).", DefaultValueFactory = _ => "small" };
+        var batch = new Option<int>("--batch") { Description = "Images per training step and per sampling batch.", DefaultValueFactory = _ => 16 };
+        var repeats = new Option<int>("--repeats") { Description = "Timed runs per variant after one warm-up; medians are reported.", DefaultValueFactory = _ => 3 };
+        var steps = new Option<int>("--sampling-steps") { Description = "DDIM steps of the timed sampling (guidance 7.5: two UNet halves per step).", DefaultValueFactory = _ => 10 };
+        var memory = new Option<int>("--memory-steps") { Description = "Also run this many training steps with MMFSNet and report resident memory every 100 (0: skip).", DefaultValueFactory = _ => 0 };
+        var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: all cores)." };
+        var json = new Option<string?>("--json") { Description = "Also write the full results (every sample) to this JSON file." };
+        var command = new Command("image-decoder",
+            "Time the image decoder's training step (diffusion loss, backward, AdamW) and sampling (DDIM with guidance) for the plain UNet, " +
+            "the UNet with MMFSNet reading one image, and with no image visible, as ratios in one process; optionally check memory stays flat.")
+        {
+            preset, batch, repeats, steps, memory, threads, json,
+        };
+        command.SetAction(parse =>
+        {
+            if (parse.GetValue(threads) is int n) torch.set_num_threads(n);
+            string name = parse.GetValue(preset)!;
+            if (name is not ("tiny" or "small")) throw new ArgumentException($"--preset {name}: the image-decoder bench runs tiny or small (paper's SD UNet does not train on this machine).");
+            var report = AnsiConsole.Status().Start("timing", ctx => ImageDecoderBenchmark.Run(name, parse.GetValue(batch), parse.GetValue(repeats),
+                parse.GetValue(steps), parse.GetValue(memory), progress: s => ctx.Status(Markup.Escape(s))));
+            var table = new Table().Border(TableBorder.Rounded)
+                .Title(string.Create(CultureInfo.InvariantCulture, $"image decoder [bold]{report.Preset}[/], batch {report.Batch}, {report.Threads} thread(s), medians"))
+                .AddColumn("variant").AddColumn(new TableColumn("train step ms").RightAligned()).AddColumn(new TableColumn($"sampling ms ({report.SamplingSteps} DDIM steps)").RightAligned())
+                .AddColumn(new TableColumn("step ÷ plain").RightAligned()).AddColumn(new TableColumn("sampling ÷ plain").RightAligned());
+            var plain = report.Row(ImageDecoderBenchmark.Plain);
+            foreach (var row in report.Rows)
+                table.AddRow(Markup.Escape(row.Variant), row.StepMs.ToString("F0", CultureInfo.InvariantCulture), row.SamplingMs.ToString("F0", CultureInfo.InvariantCulture),
+                    (row.StepMs / plain.StepMs).ToString("F2", CultureInfo.InvariantCulture), (row.SamplingMs / plain.SamplingMs).ToString("F2", CultureInfo.InvariantCulture));
+            AnsiConsole.Write(table);
+            if (report.MemoryMb.Count > 0)
+                AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
+                    $"resident memory over {report.MemoryMb[^1].Step} training steps: {string.Join(", ", report.MemoryMb.Select(m => $"{m.Step}: {m.Mb:F0}"))} MB; growth first→last {report.MemoryGrowthMb:+0;-0} MB")));
+            if (parse.GetValue(json) is string path)
+            {
+                var rows = report.Rows.Select(r => new { r.Variant, r.StepMs, r.SamplingMs, r.StepSamples, r.SamplingSamples });
+                File.WriteAllText(path, JsonSerializer.Serialize(new { report.Preset, report.Batch, report.SamplingSteps, report.GuidanceScale, report.Threads, Rows = rows,
+                    Memory = report.MemoryMb.Select(m => new { m.Step, m.Mb }), report.MemoryGrowthMb }, new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals }));
+                AnsiConsole.MarkupLine($"wrote [bold]{Markup.Escape(path)}[/]");
+            }
+            return 0;
+        });
         return command;
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using MMInterleaved.Mmfs;
 using MMInterleaved.Ops;
 using TorchSharp;
@@ -62,7 +61,7 @@ public static class MmfsBenchmark
         void Measure(string variant, Func<Tensor, Tensor, Tensor> forward, Tensor x, Tensor y, Tensor grad, nn.Module? module)
         {
             progress?.Invoke($"{shape.Name}: {variant}");
-            var fwd = Time(repeats, () =>
+            var fwd = BenchTiming.Time(repeats, () =>
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
@@ -70,7 +69,7 @@ public static class MmfsBenchmark
             });
             var xg = x.detach().requires_grad_();
             var yg = y.detach().requires_grad_();
-            var bwd = Time(repeats, () =>
+            var bwd = BenchTiming.Time(repeats, () =>
             {
                 using var scope = NewDisposeScope();
                 module?.zero_grad();
@@ -78,7 +77,7 @@ public static class MmfsBenchmark
                 yg.grad?.zero_();
                 forward(xg, yg).backward([grad]);
             });
-            rows.Add(new MmfsBenchRow(shape.Name, variant, Median(fwd), Median(bwd), fwd, bwd));
+            rows.Add(new MmfsBenchRow(shape.Name, variant, BenchTiming.Median(fwd), BenchTiming.Median(bwd), fwd, bwd));
         }
 
         Measure(CoreBatched, (v, l) => MultiScaleDeformableAttention.Forward(v, levelShapes, MultiScaleDeformableAttention.StartsOf(levelShapes), l, weights), value, locations, coreUpstream, null);
@@ -111,26 +110,7 @@ public static class MmfsBenchmark
         using var scope = NewDisposeScope();
         var a = randn(size, size, device: device);
         var b = randn(size, size, device: device);
-        var times = Time(repeats, () => { using var inner = NewDisposeScope(); a.matmul(b).sum().item<float>(); });
-        return 2.0 * size * size * size / (Median(times) / 1e3) / 1e9;
-    }
-
-    private static double[] Time(int repeats, Action action)
-    {
-        action(); // warm-up (allocator, kernels, caches)
-        var samples = new double[repeats];
-        for (int r = 0; r < repeats; r++)
-        {
-            var watch = Stopwatch.StartNew();
-            action();
-            samples[r] = watch.Elapsed.TotalMilliseconds;
-        }
-        return samples;
-    }
-
-    private static double Median(IReadOnlyList<double> xs)
-    {
-        var sorted = xs.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+        var times = BenchTiming.Time(repeats, () => { using var inner = NewDisposeScope(); a.matmul(b).sum().item<float>(); });
+        return 2.0 * size * size * size / (BenchTiming.Median(times) / 1e3) / 1e9;
     }
 }

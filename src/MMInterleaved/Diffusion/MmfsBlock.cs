@@ -42,6 +42,14 @@ public sealed class MmfsBlock : nn.Module
     /// <summary>The MMFS module (for inspection of sampling points).</summary>
     public MultiModalFeatureSynchronizer Mmfs => mmfs;
 
+    /// <summary>Pixels (row-major indices into this block's map) whose sampling points the following forward passes record
+    /// in <see cref="LastSamples"/>; null records nothing.</summary>
+    public long[]? InspectPositions { get; set; }
+
+    /// <summary>What the last forward pass with <see cref="InspectPositions"/> recorded (detached copies on the CPU, owned by
+    /// no dispose scope).</summary>
+    public MmfsSamples? LastSamples { get; private set; }
+
     /// <summary>
     /// The block's output for <paramref name="x"/> [B, C, H, W] (not yet added to it), reading <paramref name="features"/>
     /// [B, I, S, InputChannel] (each image's levels flattened row-major and concatenated) of geometry
@@ -53,7 +61,19 @@ public sealed class MmfsBlock : nn.Module
         long b = x.shape[0], c = x.shape[1], h = x.shape[2], w = x.shape[3];
         var query = queryNorm.forward(x.flatten(2).transpose(1, 2));
         query = query + SinCosPositionEmbedding.ResizeGrid(posEmbed, (int)h, (int)w).to(query.dtype).unsqueeze(0);
-        var output = mmfs.forward(query, PixelCentres(h, w, query.dtype, query.device), featNorm.forward(features), shapes, starts, mask);
+        var reference = PixelCentres(h, w, query.dtype, query.device);
+        Tensor output;
+        if (InspectPositions is long[] positions)
+        {
+            var samples = mmfs.Inspect(query, reference, featNorm.forward(features), shapes, starts, mask, positions);
+            output = samples.Output;
+            static Tensor? Keep(Tensor? t) => t?.detach().cpu().clone().DetachFromDisposeScope();
+            LastSamples = new MmfsSamples(Keep(samples.Output)!, Keep(samples.Locations), Keep(samples.Weights), Keep(samples.NullWeight));
+        }
+        else
+        {
+            output = mmfs.forward(query, reference, featNorm.forward(features), shapes, starts, mask);
+        }
         return conv.forward(output.transpose(1, 2).reshape(b, c, h, w)).MoveToOuterDisposeScope();
     }
 

@@ -191,6 +191,42 @@ public sealed class MMInterleavedPipeline
     public InterleavedGenerationResult GenerateInterleaved(InterleavedDocument prompt, InterleavedGenerationOptions? options = null) =>
         InterleavedGeneration.Run(this, prompt, (options ?? new InterleavedGenerationOptions()).Validated());
 
+    /// <summary>
+    /// Where the image decoder's MMFSNet block <paramref name="block"/> (0… for the skips in UNet order, −1 for the mid block)
+    /// samples the earlier image(s) for the pixels <paramref name="pixels"/> of its feature map (row-major) while denoising
+    /// the image after <paramref name="prompt"/>: one conditional UNet call on noise (seeded) at <paramref name="timestep"/>.
+    /// Locations [1,q,M,I,Lv,P,2] are in [0,1] coordinates of the earlier image (CPU, detached).
+    /// </summary>
+    public MmfsSamples DecoderSamplingPoints(InterleavedDocument prompt, int block, IReadOnlyList<long> pixels, long timestep = 500, long seed = 0)
+    {
+        var decoder = Model.ImageDecoder ?? throw new InvalidOperationException("this pipeline's model has no image decoder (config image_decoder is null).");
+        var mmfs = decoder.Decoder.Mmfs ?? throw new InvalidOperationException("this image decoder has no MMFSNet (image_decoder.mmfs is null).");
+        var target = mmfs.Block(block);
+        var placeholder = new ImageSegment(() => zeros(3, Config.Vision.ImageSize, Config.Vision.ImageSize));
+        var document = prompt with { Segments = [.. prompt.Segments, placeholder] };
+        return InEvalMode(() =>
+        {
+            using var scope = NewDisposeScope();
+            var conditions = Model.ConditionImages(Processor.Prompts([document]).To(Device));
+            var (condition, features) = conditions.Select(conditions.LastOfEachRow(1));
+            if (features is null || features.Mask.sum().item<long>() == 0)
+                throw new ArgumentException("the prompt holds no earlier image for the decoder's MMFS to read: put an image before the text that asks for the next one.");
+            using var generator = new Generator((ulong)seed, Device);
+            var config = decoder.Config;
+            var noise = randn([1, config.UNet.InChannels, config.SampleSize, config.SampleSize], generator: generator, device: Device);
+            target.InspectPositions = [.. pixels];
+            try
+            {
+                decoder.PredictNoise(noise, full([1], timestep, dtype: int64, device: Device), condition, features);
+                return target.LastSamples ?? throw new InvalidOperationException($"MMFSNet block {block} did not run.");
+            }
+            finally
+            {
+                target.InspectPositions = null;
+            }
+        });
+    }
+
     /// <summary>The image tokenizer's output for images [N,3,S,S] in [0,1]: the visual tokens and the multi-scale maps
     /// (detached, on the pipeline's device).</summary>
     public VisualTokenizerOutput EncodeImages(Tensor images)

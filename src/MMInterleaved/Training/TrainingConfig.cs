@@ -31,8 +31,8 @@ public sealed record TrainingConfig
     /// (the pilot's gate only opened there) and offsets at 0.1× (the reference's 1e-5 vs 1e-4).</summary>
     public IReadOnlyList<ParameterGroupRule> Groups { get; init; } = MmfsGroups(DefaultGateScale, DefaultOffsetScale);
 
-    /// <summary>Learning-rate multiplier of the diffusion UNet (with MMFSNet) by default: 0.1 × the small models' 1e-3 is
-    /// 1e-4, the usual UNet rate (the reference trains everything at 1e-4); at 1e-3 the tiny UNet's loss diverged.</summary>
+    /// <summary>Learning-rate multiplier of the diffusion UNet (with MMFSNet) by default: the reference's 1e-5 against its
+    /// base 1e-4 (0.1 × the small models' 1e-3 is 1e-4, the usual rate for a UNet trained from scratch).</summary>
     public const double DefaultUNetScale = 0.1;
 
     /// <summary>Learning-rate multiplier of the MMFS gates by default (the pilot's gate only opened at 10×).</summary>

@@ -37,6 +37,25 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public void Bench_image_decoder_times_every_variant_and_records_memory_along_the_loop()
+    {
+        string json = Path.Combine(Path.GetTempPath(), $"mmi-bench-decoder-{Guid.NewGuid():N}.json");
+        var (code, output, error) = CliRunner.Mmi(["bench", "image-decoder", "--preset", "tiny", "--batch", "1", "--repeats", "1", "--sampling-steps", "1",
+            "--memory-steps", "100", "--json", json]);
+        Assert.True(code == 0, output + error);
+        using var document = JsonDocument.Parse(File.ReadAllText(json));
+        File.Delete(json);
+        var rows = document.RootElement.GetProperty("Rows").EnumerateArray().ToList();
+        Assert.Equal([ImageDecoderBenchmark.Plain, ImageDecoderBenchmark.WithMmfs, ImageDecoderBenchmark.Masked], rows.Select(r => r.GetProperty("Variant").GetString()));
+        Assert.All(rows, r => Assert.True(r.GetProperty("StepMs").GetDouble() > 0 && r.GetProperty("SamplingMs").GetDouble() > 0));
+        Assert.Equal(100, document.RootElement.GetProperty("Memory")[0].GetProperty("Step").GetInt32());
+        Assert.Contains("resident memory", output);
+        var bad = CliRunner.Mmi(["bench", "image-decoder", "--preset", "paper"]);
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--preset paper", bad.Error);
+    }
+
+    [Fact]
     public void Analytic_multiply_add_count_matches_a_hand_count_at_the_tiny_shape()
     {
         var shape = MmfsBenchShape.Tiny; // query 32, value width 16, features 24, 2 heads, 2 points, levels 8/4, 3 images, 16 tokens

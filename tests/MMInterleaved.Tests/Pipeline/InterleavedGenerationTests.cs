@@ -94,6 +94,22 @@ public sealed class InterleavedGenerationTests : IDisposable
     }
 
     [Fact]
+    public void The_decoders_mmfs_sampling_points_lie_on_the_earlier_image_and_a_prompt_without_one_is_refused()
+    {
+        using var scope = NewDisposeScope();
+        var pipeline = Tiny();
+        var earlier = Task.Get(4);
+        var prompt = new InterleavedDocument([.. earlier.Segments, new TextSegment(Task.Get(5).Meta("caption")!)]);
+        var config = pipeline.Config.ImageDecoder!;
+        var points = pipeline.DecoderSamplingPoints(prompt, block: 0, pixels: [0, 17]);
+        Assert.Equal([1L, 2, config.Mmfs!.NumHeads, 1, config.Mmfs.NumLevels, config.Mmfs.NumPoints, 2], points.Locations!.shape);
+        Assert.True(points.Weights!.isfinite().all().item<bool>());
+        Assert.True(points.Weights.sum().item<float>() > 0);   // the earlier image gets attention mass
+        Assert.Null(pipeline.Model.ImageDecoder!.Decoder.Mmfs!.Block(0).InspectPositions);
+        Assert.Contains("earlier image", Assert.Throws<ArgumentException>(() => pipeline.DecoderSamplingPoints(Caption(1), 0, [0])).Message);
+    }
+
+    [Fact]
     public void Stop_rules_hold_and_a_model_without_a_decoder_refuses_images_clearly()
     {
         using var scope = NewDisposeScope();
