@@ -43,7 +43,14 @@ public sealed class ImageDecoder : nn.Module
     public Parameter NegativePromptEmbeds => negPromptEmbeds;
 
     /// <summary>The UNet condition [B, Q, H] from per-image contexts [B, L, E] (mask [B, L], 1 = a real token).</summary>
-    public Tensor Condition(Tensor context, Tensor? contextMask = null) => perceiverResampler.forward(context, contextMask);
+    public Tensor Condition(Tensor context, Tensor? contextMask = null)
+    {
+        if (Config.ConditionSource == ConditionSource.Resampler) return perceiverResampler.forward(context, contextMask);
+        // the control: the (masked) context tokens, cut or zero-padded to Q so the negative embedding still fits
+        long q = Config.Resampler.NumQueries, l = context.shape[1];
+        var kept = contextMask is null ? context : context * contextMask.unsqueeze(-1).to(context.dtype);
+        return l >= q ? kept.narrow(1, 0, q) : F.pad(kept, [0, 0, 0, q - l]);
+    }
 
     /// <summary>What the UNet denoises for images [B, 3, S, S] in [0, 1]: 2x − 1 in pixel space, or the VAE posterior's
     /// sample × scaling factor (no gradient; the VAE is frozen).</summary>

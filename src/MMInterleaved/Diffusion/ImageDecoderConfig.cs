@@ -30,6 +30,10 @@ public sealed record ImageDecoderConfig
     [JsonConverter(typeof(JsonStringEnumConverter<DecoderMmfsImages>))]
     public DecoderMmfsImages MmfsImages { get; init; } = DecoderMmfsImages.Previous;
 
+    /// <summary>The UNet's condition: the Q-Former's queries (reference) or the context tokens themselves (a control).</summary>
+    [JsonConverter(typeof(JsonStringEnumConverter<ConditionSource>))]
+    public ConditionSource ConditionSource { get; init; } = ConditionSource.Resampler;
+
     /// <summary>Side of the sample the UNet denoises (the latent side, or the image side in pixel space).</summary>
     [JsonIgnore] public int SampleSize => Vae is null ? ImageSize : ImageSize / Vae.DownsamplingFactor;
 
@@ -47,6 +51,8 @@ public sealed record ImageDecoderConfig
         Require(UNet.InChannels == channels && UNet.OutChannels == channels, $"the UNet must take and give {channels} channels ({(Vae is null ? "RGB pixels" : "the VAE's latents")}); it has {UNet.InChannels} → {UNet.OutChannels}.");
         Require(ImageSize > 0 && (Vae is null || ImageSize % Vae.DownsamplingFactor == 0), $"ImageSize ({ImageSize}) must be a positive multiple of the VAE's down-sampling factor.");
         Require(ConditionDropout is >= 0 and <= 1, $"ConditionDropout is {ConditionDropout}; it must be in [0, 1].");
+        Require(ConditionSource == ConditionSource.Resampler || Resampler.EncoderHiddenSize == UNet.CrossAttentionDim,
+            $"ConditionSource Context feeds the context tokens (width Resampler.EncoderHiddenSize {Resampler.EncoderHiddenSize}) to the UNet, whose CrossAttentionDim is {UNet.CrossAttentionDim}; they must be equal.");
         Require(LossWeight >= 0, $"LossWeight is {LossWeight}; it must be non-negative.");
         return this;
     }

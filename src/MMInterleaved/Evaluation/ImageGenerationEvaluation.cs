@@ -13,7 +13,9 @@ namespace MMInterleaved.Evaluation;
 /// Text-to-image fidelity on grid scenes, cell by cell (<see cref="CellColorReader"/>): per prompt, the percentage of its
 /// filled cells whose colour the generated image shows; the same reading of each image against another prompt's layout
 /// (prompt i + 1: what an image that ignores its caption scores, the baseline); their paired difference; and the reader on
-/// the real scenes (the ceiling). Each metric has its standard error over prompts (<c>_se</c>, SD / √n).
+/// the real scenes (the ceiling). Each metric has its standard error over prompts (<c>_se</c>, SD / √n). With the UNet
+/// conditions given, <c>condition_spread</c> says how much they differ between prompts (<see cref="Spread"/>): near 0, every
+/// caption reaches the UNet as the same condition, and no image can follow its caption.
 /// </summary>
 public sealed class ImageGenerationEvaluation : ITaskEvaluation
 {
@@ -23,8 +25,8 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
     private readonly string[][] readings;
 
     /// <summary>Scores images [n, 3, S, S] generated for <paramref name="queries"/> (each with <c>layout</c> and
-    /// <c>grid_side</c> metadata and the real scene as its last image).</summary>
-    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated)
+    /// <c>grid_side</c> metadata and the real scene as its last image), and optionally their conditions' spread.</summary>
+    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, double? conditionSpread = null)
     {
         if (queries.Count == 0 || generated.shape[0] != queries.Count)
             throw new ArgumentException($"ImageGenerationEvaluation: {generated.shape[0]} images for {queries.Count} prompts; give one image per prompt.");
@@ -59,11 +61,20 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         Add("cell_color_other_scene", other);
         Add("cell_color_own_minus_other", own.Zip(other, (a, b) => a - b));
         Add("cell_color_real", real);
+        if (conditionSpread is double spread) metrics["condition_spread"] = spread;
         Metrics = metrics;
     }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> Metrics { get; }
+
+    /// <summary>‖C − mean over prompts‖ / ‖C‖ of conditions C [P, …]: 0 when every prompt gives the same condition.</summary>
+    public static double Spread(Tensor conditions)
+    {
+        using var scope = NewDisposeScope();
+        var c = conditions.to(float64);
+        return ((c - c.mean([0L], keepdim: true)).norm() / c.norm()).item<double>();
+    }
 
     /// <summary>The generated images [n, 3, S, S] (CPU).</summary>
     public Tensor Images => generated;

@@ -65,15 +65,18 @@ public sealed class TaskEvaluator
         var prompts = queries.Select(q => q.Segments[^1] is ImageSegment ? q with { Segments = q.Segments.Take(q.Segments.Count - 1).ToList() }
             : throw new ArgumentException($"held-out document {q.Id} does not end with an image: nothing to generate and compare.")).ToList();
         var images = new List<Tensor>();
+        var conditions = new List<Tensor>();
         for (int start = 0; start < prompts.Count; start += BatchSize)
         {
             var batch = prompts.Skip(start).Take(BatchSize).ToList();
             images.Add(pipeline.GenerateImages(batch, sampling).select(1, 0));
+            conditions.Add(pipeline.ImageConditionsAfter(batch));
             Progress?.Invoke(start + batch.Count, prompts.Count);
         }
         using var all = cat(images, 0);
-        foreach (var t in images) t.Dispose();
-        return new ImageGenerationEvaluation(queries, all);
+        using var condition = cat(conditions, 0);
+        foreach (var t in images.Concat(conditions)) t.Dispose();
+        return new ImageGenerationEvaluation(queries, all, ImageGenerationEvaluation.Spread(condition));
     }
 
     /// <summary>Prompts generated per batch.</summary>

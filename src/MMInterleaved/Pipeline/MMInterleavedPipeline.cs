@@ -161,19 +161,33 @@ public sealed class MMInterleavedPipeline
         var decoder = Model.ImageDecoder ?? throw new InvalidOperationException("this pipeline's model has no image decoder (config image_decoder is null): train it on a generation task (e.g. glyph-text-to-image).");
         if (prompts.Count == 0) throw new ArgumentException("GenerateImages: no prompts.");
         if (candidates < 1) throw new ArgumentException($"GenerateImages: candidates is {candidates}; it must be at least 1.");
-        var placeholder = new ImageSegment(() => zeros(3, Config.Vision.ImageSize, Config.Vision.ImageSize));
-        var documents = prompts.Select(p => p with { Segments = [.. p.Segments, placeholder] }).ToList();
         return InEvalMode(() =>
         {
             using var scope = NewDisposeScope();
-            var conditions = Model.ConditionImages(Processor.Prompts(documents).To(Device));
-            var last = conditions.LastOfEachRow(documents.Count);
+            var conditions = ConditionsAfter(prompts);
+            var last = conditions.LastOfEachRow(prompts.Count);
             var rows = last.SelectMany(k => Enumerable.Repeat(k, candidates)).ToArray();
             var (condition, features) = conditions.Select(rows);
             var seeds = rows.Select((_, i) => options.Seed + i % candidates).ToArray();
             var images = decoder.Generate(condition, features, options, seeds);
             return images.view([prompts.Count, candidates, .. images.shape.Skip(1)]).cpu().MoveToOuterDisposeScope();
         });
+    }
+
+    /// <summary>The UNet conditions [P, Q, H] of the image after each prompt (CPU, detached): what the decoder's context
+    /// path makes of the text, e.g. to check that different captions give different conditions.</summary>
+    public Tensor ImageConditionsAfter(IReadOnlyList<InterleavedDocument> prompts) => InEvalMode(() =>
+    {
+        using var scope = NewDisposeScope();
+        var conditions = ConditionsAfter(prompts);
+        return conditions.Select(conditions.LastOfEachRow(prompts.Count)).Condition.cpu().MoveToOuterDisposeScope();
+    });
+
+    // the conditions of a batch of prompts each followed by a placeholder image (whose pixels the conditions never read)
+    private ImageConditions ConditionsAfter(IReadOnlyList<InterleavedDocument> prompts)
+    {
+        var placeholder = new ImageSegment(() => zeros(3, Config.Vision.ImageSize, Config.Vision.ImageSize));
+        return Model.ConditionImages(Processor.Prompts(prompts.Select(p => p with { Segments = [.. p.Segments, placeholder] }).ToList()).To(Device));
     }
 
     /// <summary>The image after one prompt: [3, S, S] in [0, 1] (see <see cref="GenerateImages"/>).</summary>
@@ -202,12 +216,10 @@ public sealed class MMInterleavedPipeline
         var decoder = Model.ImageDecoder ?? throw new InvalidOperationException("this pipeline's model has no image decoder (config image_decoder is null).");
         var mmfs = decoder.Decoder.Mmfs ?? throw new InvalidOperationException("this image decoder has no MMFSNet (image_decoder.mmfs is null).");
         var target = mmfs.Block(block);
-        var placeholder = new ImageSegment(() => zeros(3, Config.Vision.ImageSize, Config.Vision.ImageSize));
-        var document = prompt with { Segments = [.. prompt.Segments, placeholder] };
         return InEvalMode(() =>
         {
             using var scope = NewDisposeScope();
-            var conditions = Model.ConditionImages(Processor.Prompts([document]).To(Device));
+            var conditions = ConditionsAfter([prompt]);
             var (condition, features) = conditions.Select(conditions.LastOfEachRow(1));
             if (features is null || features.Mask.sum().item<long>() == 0)
                 throw new ArgumentException("the prompt holds no earlier image for the decoder's MMFS to read: put an image before the text that asks for the next one.");

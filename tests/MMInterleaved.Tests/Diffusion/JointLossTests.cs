@@ -93,6 +93,30 @@ public sealed class JointLossTests
     }
 
     [Fact]
+    public void The_context_condition_control_feeds_the_masked_context_tokens_cut_or_padded_to_the_query_count()
+    {
+        using var scope = NewDisposeScope();
+        var config = TinyWithDecoder().ImageDecoder! with { ConditionSource = ConditionSource.Context };
+        using var decoder = new ImageDecoder(config);
+        long q = config.Resampler.NumQueries, e = config.Resampler.EncoderHiddenSize;
+        var context = randn(2, q + 3, e);
+        var mask = ones(2, q + 3, dtype: int64);
+        mask[1, 2] = 0;
+        var condition = decoder.Condition(context, mask);
+        Assert.Equal([2, q, e], condition.shape);
+        Assert.True(condition[0].eq(context[0].narrow(0, 0, q)).all().item<bool>());
+        Assert.Equal(0, condition[1, 2].abs().sum().item<float>());
+        var shorter = decoder.Condition(context.narrow(1, 0, 2), mask.narrow(1, 0, 2));
+        Assert.Equal([2, q, e], shorter.shape);
+        Assert.Equal(0, shorter.narrow(1, 2, q - 2).abs().sum().item<float>());
+        var json = (ModelPresets.Tiny with { ImageDecoder = config }).ToJson();
+        Assert.Contains("\"condition_source\": \"Context\"", json);
+        Assert.Equal(ConditionSource.Context, ModelConfig.FromJson(json).ImageDecoder!.ConditionSource);
+        var narrow = config with { UNet = config.UNet with { CrossAttentionDim = 32 }, Resampler = config.Resampler with { HiddenSize = 32 } };
+        Assert.Contains("CrossAttentionDim is 32", Assert.Throws<ArgumentException>(() => narrow.Validated()).Message);
+    }
+
+    [Fact]
     public void A_text_to_image_run_gets_the_presets_decoder_logs_both_loss_terms_and_trains_the_unet_at_its_own_rate()
     {
         using var single = new SingleThread();

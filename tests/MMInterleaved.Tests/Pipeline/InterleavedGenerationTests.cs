@@ -141,6 +141,8 @@ public sealed class InterleavedGenerationTests : IDisposable
         Assert.InRange(result.Metrics["cell_color"], 0, 100);
         Assert.Equal(result.Metrics["cell_color"] - result.Metrics["cell_color_other_scene"], result.Metrics["cell_color_own_minus_other"], 9);
         Assert.Equal(3, result.Metrics["prompts"]);
+        Assert.InRange(result.Metrics["condition_spread"], 1e-6, 1);                       // different captions, different conditions
+        Assert.Equal(0, ImageGenerationEvaluation.Spread(pipeline.ImageConditionsAfter([Caption(0), Caption(0)])), 12);
 
         // scoring the real scenes as if generated: own = 100, and the paired difference is what another layout misses
         var real = stack(queries.Select(q => q.Images.Last().Load()).ToArray());
