@@ -6,6 +6,9 @@ namespace MMInterleaved.Evaluation;
 /// see <see cref="Data.Tasks.GridTextToImageTask.Layout"/>): 0-based cell and colour name per item.</summary>
 public sealed record CellLayout(IReadOnlyList<(int Row, int Column, string Color)> Cells)
 {
+    /// <summary>The filled cells' (row, column), 0-based, in layout order (what <see cref="CellColorReader.ReadCells"/> takes).</summary>
+    public IReadOnlyList<(int Row, int Column)> Positions => Cells.Select(c => (c.Row, c.Column)).ToList();
+
     /// <summary>Parses a layout value; a malformed entry is an error that quotes it.</summary>
     public static CellLayout Parse(string layout)
     {

@@ -43,12 +43,12 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         {
             int side = GridSide(queries[i]);
             using var image = this.generated[i];
-            readings[i] = CellColorReader.ReadCells(image, side, layouts[i].Cells.Select(c => (c.Row, c.Column)).ToList());
+            readings[i] = CellColorReader.ReadCells(image, side, layouts[i].Positions);
             own[i] = Percent(readings[i], layouts[i]);
             var next = layouts[(i + 1) % n];
-            other[i] = Percent(CellColorReader.ReadCells(image, side, next.Cells.Select(c => (c.Row, c.Column)).ToList()), next);
+            other[i] = Percent(CellColorReader.ReadCells(image, side, next.Positions), next);
             using var scene = queries[i].Images.Last().Load();
-            real[i] = Percent(CellColorReader.ReadCells(scene, side, layouts[i].Cells.Select(c => (c.Row, c.Column)).ToList()), layouts[i]);
+            real[i] = Percent(CellColorReader.ReadCells(scene, side, layouts[i].Positions), layouts[i]);
         }
         var metrics = new Dictionary<string, double> { ["prompts"] = n };
         void Add(string name, IEnumerable<double> values)

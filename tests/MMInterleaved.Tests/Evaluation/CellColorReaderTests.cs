@@ -22,7 +22,7 @@ public sealed class CellColorReaderTests
         {
             var layout = CellLayout.Parse(document.Meta("layout")!);
             using var image = document.Images.Single().Load();
-            var read = CellColorReader.ReadCells(image, side, layout.Cells.Select(c => (c.Row, c.Column)).ToList());
+            var read = CellColorReader.ReadCells(image, side, layout.Positions);
             Assert.Equal(layout.Cells.Select(c => c.Color), read);
             cells += read.Length;
         }
