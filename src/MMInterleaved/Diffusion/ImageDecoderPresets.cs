@@ -8,6 +8,9 @@ namespace MMInterleaved.Diffusion;
 /// MMFSNet reads the visual tokenizer's multi-scale maps (their width and sides). <c>tiny</c> (32 px) and <c>small</c>
 /// (64 px) denoise pixels without a VAE so they train on two cores; <c>paper</c> is SD 2.1-base's UNet and VAE in latent
 /// space at 512 px, with the reference's resampler (77 × 1024, one layer) and MMFSNet (1024 wide, 16 heads, 8 points).
+/// The pixel presets denoise with DDPM's pixel schedule (<see cref="SchedulerConfig.PixelSpace"/>), not SD's latent one, and
+/// their resamplers start with the reference's cross-attention gain, not its init std
+/// (<see cref="ResamplerConfig.WithGainOf"/>; a config file's <c>initializer_range: 0.02</c> restores the literal value).
 /// </summary>
 public static class ImageDecoderPresets
 {
@@ -27,8 +30,10 @@ public static class ImageDecoderPresets
     private static ImageDecoderConfig Pixel(ModelConfig model, int imageSize, int[] channels, int[] heads, int width, int queries, int resamplerHeads,
         int attnDim, int mmfsHeads, int points) => new()
     {
+        // the reference's init std (0.02) at these widths would all but cut the caption off: match its gain instead
         Resampler = new ResamplerConfig(NumQueries: queries, HiddenSize: width, EncoderHiddenSize: model.Decoder.HiddenSize, NumLayers: 1,
-            NumHeads: resamplerHeads, IntermediateSize: 2 * width, CrossAttentionFrequency: 1, QkNormalization: false, HiddenDropout: 0, AttentionDropout: 0),
+            NumHeads: resamplerHeads, IntermediateSize: 2 * width, CrossAttentionFrequency: 1, QkNormalization: false, HiddenDropout: 0, AttentionDropout: 0)
+            .WithGainOf(ResamplerConfig.ImageDecoder),
         UNet = new UNet2DConditionConfig
         {
             SampleSize = imageSize, InChannels = 3, OutChannels = 3, BlockOutChannels = channels, LayersPerBlock = 1, AttentionHeads = heads,
@@ -38,6 +43,7 @@ public static class ImageDecoderPresets
             UpBlockTypes = [.. Enumerable.Range(0, channels.Length).Select(i => i < channels.Length - 1 ? UNet2DConditionConfig.CrossAttnUp : UNet2DConditionConfig.PlainUp)],
         },
         Vae = null,
+        Scheduler = SchedulerConfig.PixelSpace,
         // the frozen position table covers the largest skip (64 / factor = the image side), not the paper's 64×64
         Mmfs = new MmfsNetConfig
         {

@@ -31,6 +31,15 @@ public sealed record SchedulerConfig
     /// <summary><c>leading</c> (SD's, and the default when the file has no key), <c>trailing</c> or <c>linspace</c>.</summary>
     public string TimestepSpacing { get; init; } = "leading";
 
+    /// <summary>
+    /// The pixel-space schedule of DDPM (Ho et al. 2020; diffusers' <c>google/ddpm-cifar10-32</c>): β linear from 1e-4 to
+    /// 0.02, x̂₀ clipped to ±1; terminal √ᾱ 0.006. SD's latent schedule (the defaults) keeps √ᾱ 0.068 at t = 999 and 0.12
+    /// at t = 900: averaged over a 16-pixel glyph cell that is more signal than noise, so a 32 px model reads each cell's
+    /// colour from its noisy input at every timestep, never needs its caption, and draws from pure noise as if blind
+    /// (results/text-to-image). Prediction type and spacing keep the defaults.
+    /// </summary>
+    public static SchedulerConfig PixelSpace { get; } = new() { BetaStart = 1e-4, BetaEnd = 0.02, BetaSchedule = "linear", ClipSample = true };
+
     /// <summary>Checks the values; throws an ArgumentException naming the key.</summary>
     public SchedulerConfig Validated()
     {

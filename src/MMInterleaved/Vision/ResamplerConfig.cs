@@ -46,6 +46,19 @@ public sealed record ResamplerConfig(
         NumLayers: 1, NumHeads: 16, IntermediateSize: 3072, CrossAttentionFrequency: 1, QkNormalization: false,
         HiddenDropout: 0.0, AttentionDropout: 0.0);
 
+    /// <summary>
+    /// This config with <see cref="InitializerRange"/> rescaled so that its cross-attention path (value then output
+    /// projection, gain ≈ r²·√(EncoderHiddenSize·HiddenSize) at init) passes the context as strongly, relative to the
+    /// query stream, as <paramref name="reference"/>'s does. The same 0.02 at 64 wide gives 1/36 of the 5120→1024
+    /// resampler's gain: its output then hardly differs between contexts (relative spread 0.003), and the UNet gets the
+    /// same condition for every caption (results/text-to-image). <c>reference.WithGainOf(reference)</c> is unchanged.
+    /// </summary>
+    public ResamplerConfig WithGainOf(ResamplerConfig reference) => this with
+    {
+        InitializerRange = reference.InitializerRange *
+            Math.Pow((double)reference.EncoderHiddenSize * reference.HiddenSize / ((double)EncoderHiddenSize * HiddenSize), 0.25),
+    };
+
     /// <summary>Width of one attention head.</summary>
     [JsonIgnore] public int HeadDim => HiddenSize / NumHeads;
 

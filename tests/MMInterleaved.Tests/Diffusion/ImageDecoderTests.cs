@@ -107,6 +107,10 @@ public sealed class ImageDecoderTests
             Assert.Equal(model.Decoder.HiddenSize, config.Resampler.EncoderHiddenSize);
             Assert.Equal(model.MultiScaleSides, config.Mmfs!.SpatialShapes);
             Assert.Equal(name == "paper", config.Vae is not null);
+            // latent space keeps SD's schedule and the reference's init; pixel space gets DDPM's schedule and the reference's gain
+            Assert.Equal(name == "paper" ? new SchedulerConfig() : SchedulerConfig.PixelSpace, config.Scheduler);
+            Assert.Equal(name == "paper" ? 0.02 : ResamplerConfig.ImageDecoder.InitializerRange * Math.Pow(5120.0 * 1024 / (model.Decoder.HiddenSize * config.Resampler.HiddenSize), 0.25),
+                config.Resampler.InitializerRange, 12);
         }
         var tiny = ParameterReportOf("tiny");
         Assert.Equal(1_001_251, tiny["UNet"]);   // diffusion-spec §2's tiny UNet (802,627) with attention moved off full resolution
@@ -115,6 +119,20 @@ public sealed class ImageDecoderTests
         Assert.Equal(23_168_000, paper["context resampler (Q-Former)"]);   // reference-state-dict: 23 M
         Assert.Equal(5120L * 5120 + 5120, paper["context_feat_proj"]);
         Assert.InRange((paper["total"] - paper["context_feat_proj"]) / 1e9, 1.07, 1.08);   // image_decoder ≈ 1.07 B
+    }
+
+    [Fact]
+    public void The_pixel_schedule_hides_a_glyph_cells_colour_at_the_last_timestep_where_sds_schedule_leaks_it()
+    {
+        // a 16 px cell's mean holds √ᾱ·colour + noise of SD (1/16)·√(1 − ᾱ): at t = T − 1, SD's schedule leaves the colour
+        // above that noise, DDPM's pixel schedule an order of magnitude below it
+        double SignalOverCellNoise(SchedulerConfig config)
+        {
+            double a = new DDPMScheduler(config).AlphasCumprod[^1];
+            return Math.Sqrt(a) / (Math.Sqrt(1 - a) / 16);
+        }
+        Assert.InRange(SignalOverCellNoise(new SchedulerConfig()), 1.0, 1.2);
+        Assert.InRange(SignalOverCellNoise(SchedulerConfig.PixelSpace), 0.09, 0.11);
     }
 
     private static Dictionary<string, long> ParameterReportOf(string preset)

@@ -243,4 +243,28 @@ public class Blip2QFormerTests
             Assert.True(t.eq(1).all().item<bool>(), key + " (a LayerNorm) must start at 1");
         Assert.InRange(p["queries"].std().item<float>(), 0.47, 0.53);
     }
+
+    [Fact]
+    public void At_the_reference_gain_a_narrow_decoder_resampler_passes_context_differences_that_the_literal_init_std_averages_away()
+    {
+        // the tiny preset's decoder resampler: 8 queries × 64, one layer, over 64-wide contexts of 20 tokens
+        double Spread(ResamplerConfig config)
+        {
+            using var scope = NewDisposeScope();
+            manual_seed(3);
+            var module = new PerceiverResampler(config);
+            manual_seed(4);
+            var shared = randn(1, 20, 64);
+            var contexts = shared.repeat(6, 1, 1);
+            contexts[.., ..4] = randn(6, 4, 64); // four tokens differ between contexts, as four cells' words do
+            using var noGrad = no_grad();
+            var c = module.forward(contexts).to(float64);
+            return ((c - c.mean([0L], keepdim: true)).norm() / c.norm()).item<double>();
+        }
+        var literal = new ResamplerConfig(NumQueries: 8, HiddenSize: 64, EncoderHiddenSize: 64, NumLayers: 1, NumHeads: 4, IntermediateSize: 128,
+            CrossAttentionFrequency: 1, QkNormalization: false, HiddenDropout: 0, AttentionDropout: 0);
+        double atLiteral = Spread(literal), atGain = Spread(literal.WithGainOf(ResamplerConfig.ImageDecoder));
+        Assert.True(atLiteral < 0.02, $"spread at init std 0.02: {atLiteral}");
+        Assert.True(atGain > 10 * atLiteral, $"spread at the reference gain {atGain} vs {atLiteral} at 0.02");
+    }
 }

@@ -25,6 +25,18 @@ public class ResamplerConfigTests
     }
 
     [Fact]
+    public void WithGainOf_keeps_the_reference_and_scales_the_init_std_by_the_fourth_root_of_the_width_ratio()
+    {
+        var d = ResamplerConfig.ImageDecoder;
+        Assert.Equal(d, d.WithGainOf(d));
+        var tiny = new ResamplerConfig(HiddenSize: 64, EncoderHiddenSize: 64, NumHeads: 4).WithGainOf(d);
+        Assert.Equal(0.02 * Math.Pow(5120.0 * 1024 / (64 * 64), 0.25), tiny.InitializerRange, 12);
+        // the gain r²·√(E·H) is the reference's
+        Assert.Equal(0.02 * 0.02 * Math.Sqrt(5120.0 * 1024), tiny.InitializerRange * tiny.InitializerRange * 64, 12);
+        Assert.Equal(tiny with { InitializerRange = 0.02 }, new ResamplerConfig(HiddenSize: 64, EncoderHiddenSize: 64, NumHeads: 4));
+    }
+
+    [Fact]
     public void Round_trips_through_system_text_json()
     {
         foreach (var config in new[] { ResamplerConfig.VisualTokenizer, ResamplerConfig.ImageDecoder, Blip2QFormerTests.Tiny })
