@@ -70,7 +70,10 @@ public sealed record TrainingArgs
         Require(BatchSize > 0, $"batch_size is {BatchSize}; it must be positive.");
         Require(MaxLength is null or > 0, $"max_length is {MaxLength}; it must be positive (or null for text_length + the image block).");
         Require(TextLength > 0, $"text_length is {TextLength}; it must be positive.");
-        Require(GridSide is >= 2 and <= 8, $"grid_side is {GridSide}; it must lie in 2..8.");
+        // One cell is a single-glyph scene: meaningful to draw (colour and kind from the caption, no spatial binding),
+        // not to ask where something is.
+        int fewest = GridTasks.IsGeneration(Task) ? 1 : 2;
+        Require(GridSide >= fewest && GridSide <= 8, $"grid_side is {GridSide}; it must lie in {fewest}..8 for task {Task}.");
         Require(QuestionsPerImage > 0, $"questions_per_image is {QuestionsPerImage}; it must be positive.");
         Require(EvalExamples >= 0, $"eval_examples is {EvalExamples}; it must be non-negative.");
         Questions.Validated();
