@@ -15,7 +15,8 @@ namespace MMInterleaved.Evaluation;
 /// (prompt i + 1: what an image that ignores its caption scores, the baseline); their paired difference; and the reader on
 /// the real scenes (the ceiling). Each metric has its standard error over prompts (<c>_se</c>, SD / √n). With the UNet
 /// conditions given, <c>condition_spread</c> says how much they differ between prompts (<see cref="Spread"/>): near 0, every
-/// caption reaches the UNet as the same condition, and no image can follow its caption.
+/// caption reaches the UNet as the same condition, and no image can follow its caption. <see cref="Confusion"/> tells a
+/// decoder that follows its captions wrongly (structured confusions) from one that ignores them.
 /// </summary>
 public sealed class ImageGenerationEvaluation : ITaskEvaluation
 {
@@ -39,14 +40,26 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         other = new double[n];
         real = new double[n];
         readings = new string[n][];
+        var sides = queries.Select(GridSide).ToArray();
+        var everyCell = new Dictionary<(int Image, int Side), string[]>();    // each image read once per grid side, all cells
+        string[] ReadAt(int image, int prompt)
+        {
+            int side = sides[prompt];
+            if (!everyCell.TryGetValue((image, side), out var cells))
+            {
+                using var picture = this.generated[image];
+                everyCell[(image, side)] = cells = CellColorReader.ReadCells(picture, side,
+                    Enumerable.Range(0, side * side).Select(k => (k / side, k % side)).ToList());
+            }
+            return layouts[prompt].Positions.Select(p => cells[p.Row * side + p.Column]).ToArray();
+        }
         for (int i = 0; i < n; i++)
         {
-            int side = GridSide(queries[i]);
-            using var image = this.generated[i];
-            readings[i] = CellColorReader.ReadCells(image, side, layouts[i].Positions);
+            readings[i] = ReadAt(i, i);
             own[i] = Percent(readings[i], layouts[i]);
             var next = layouts[(i + 1) % n];
-            other[i] = Percent(CellColorReader.ReadCells(image, side, next.Positions), next);
+            other[i] = Percent(ReadAt(i, (i + 1) % n), next);
+            int side = sides[i];
             using var scene = queries[i].Images.Last().Load();
             real[i] = Percent(CellColorReader.ReadCells(scene, side, layouts[i].Positions), layouts[i]);
         }
@@ -61,12 +74,19 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         Add("cell_color_other_scene", other);
         Add("cell_color_own_minus_other", own.Zip(other, (a, b) => a - b));
         Add("cell_color_real", real);
+        Confusion = new CellColorConfusion(layouts, ReadAt, Data.Glyphs.GlyphPalette.Colors.Select(c => c.Name).ToList());
+        metrics["cell_color_mutual_information_bits"] = Confusion.MutualInformationBits;
+        metrics["cell_color_dependence_p"] = Confusion.DependenceP();
         if (conditionSpread is double spread) metrics["condition_spread"] = spread;
         Metrics = metrics;
     }
 
     /// <inheritdoc/>
     public IReadOnlyDictionary<string, double> Metrics { get; }
+
+    /// <summary>Asked × read colours over the filled cells, and whether the drawn colours depend on the captions
+    /// (metrics <c>cell_color_mutual_information_bits</c> and its permutation p-value <c>cell_color_dependence_p</c>).</summary>
+    public CellColorConfusion Confusion { get; }
 
     /// <summary>‖C − mean over prompts‖ / ‖C‖ of conditions C [P, …]: 0 when every prompt gives the same condition.</summary>
     public static double Spread(Tensor conditions)
@@ -80,7 +100,8 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
     public Tensor Images => generated;
 
     /// <summary>Writes <c>{i}-generated.png</c>, <c>{i}-real.png</c>, <c>image_scores.json</c> (per prompt: id, caption,
-    /// scores, colours read), <c>scores.json</c> and an <c>index.html</c> that shows them side by side.</summary>
+    /// scores, colours read), <c>scores.json</c>, <c>confusion.json</c> (asked × read cell counts) and an <c>index.html</c>
+    /// that shows them side by side, with the confusion table.</summary>
     public void Write(string folder)
     {
         Directory.CreateDirectory(folder);
@@ -100,9 +121,21 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
             html.Append(string.Create(CultureInfo.InvariantCulture,
                 $"<tr><td>{WebUtility.HtmlEncode(caption)}</td><td><img src=\"{i}-generated.png\" width=\"{px}\"></td><td><img src=\"{i}-real.png\" width=\"{px}\"></td><td>{own[i]:F0} / {other[i]:F0} / {real[i]:F0}</td></tr>\n"));
         }
+        html.Append("</table><h2>Asked × drawn colour (cells)</h2><table><tr><th>asked \\ read</th>");
+        var colors = Confusion.Colors;
+        foreach (var c in colors) html.Append($"<th>{WebUtility.HtmlEncode(c)}</th>");
+        html.Append("</tr>\n");
+        for (int r = 0; r < colors.Count; r++)
+        {
+            html.Append($"<tr><th>{WebUtility.HtmlEncode(colors[r])}</th>");
+            for (int c = 0; c < colors.Count; c++) html.Append(r == c ? $"<td><b>{Confusion.Counts[r, c]}</b></td>" : $"<td>{Confusion.Counts[r, c]}</td>");
+            html.Append("</tr>\n");
+        }
+        var confusion = new { asked_rows_read_columns = colors, counts = Enumerable.Range(0, colors.Count).Select(r => Enumerable.Range(0, colors.Count).Select(c => Confusion.Counts[r, c]).ToArray()).ToArray() };
         var options = new JsonSerializerOptions { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "image_scores.json"), JsonSerializer.Serialize(rows, options));
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "scores.json"), JsonSerializer.Serialize(Metrics, options));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "confusion.json"), JsonSerializer.Serialize(confusion, options));
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "index.html"), html.Append("</table></body></html>\n").ToString());
     }
 

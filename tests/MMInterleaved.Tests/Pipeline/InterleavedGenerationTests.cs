@@ -149,7 +149,9 @@ public sealed class InterleavedGenerationTests : IDisposable
         var perfect = new ImageGenerationEvaluation(queries, real);
         Assert.Equal(100, perfect.Metrics["cell_color"]);
         Assert.True(perfect.Metrics["cell_color_other_scene"] < 100);
+        Assert.Equal(queries.Sum(q => CellLayout.Parse(q.Meta("layout")!).Cells.Count),
+            Enumerable.Range(0, perfect.Confusion.Colors.Count).Sum(k => perfect.Confusion.Counts[k, k]));   // every cell on the diagonal
         perfect.Write(folder.File("eval"));
-        Assert.True(File.Exists(folder.File("eval/2-generated.png")) && File.Exists(folder.File("eval/image_scores.json")));
+        Assert.True(File.Exists(folder.File("eval/2-generated.png")) && File.Exists(folder.File("eval/image_scores.json")) && File.Exists(folder.File("eval/confusion.json")));
     }
 }
