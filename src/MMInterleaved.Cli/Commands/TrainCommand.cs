@@ -17,7 +17,7 @@ public static class TrainCommand
         var d = TrainingArgs.Default;
         var o = d.Optimization;
         var preset = new Option<string>("--preset") { Description = "Model: tiny, small (the ablation model), paper, or a path to a config.json.", DefaultValueFactory = _ => d.Model };
-        var task = new Option<string>("--task") { Description = "Built-in task: glyph-caption, glyph-vqa, glyph-grounding, glyph-fewshot, glyph-multi-image, glyph-text-to-image (the joint loss: a preset model gets its image decoder) (or fashion-… with Fashion-MNIST installed).", DefaultValueFactory = _ => d.Task };
+        var task = new Option<string>("--task") { Description = "Built-in task: glyph-caption, glyph-vqa, glyph-grounding, glyph-fewshot, glyph-multi-image, glyph-text-to-image, glyph-seg-to-image (the joint loss: a preset model gets its image decoder) (or fashion-… with Fashion-MNIST installed).", DefaultValueFactory = _ => d.Task };
         var data = new Option<string?>("--data") { Description = "Train on a JSON-Lines document file instead of a task (format: docs/data-format.md); its last tenth is held out." };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps (with --resume: a larger number extends the run, its schedule stretched to the new total).", DefaultValueFactory = _ => o.Steps };
         var batch = new Option<int>("--batch-size") { Description = "Packed sequences per step.", DefaultValueFactory = _ => d.BatchSize };
@@ -36,7 +36,7 @@ public static class TrainCommand
         var offsetScale = new Option<double>("--offset-lr-scale") { Description = "Learning-rate multiplier of the sampling offsets (the reference: 0.1).", DefaultValueFactory = _ => TrainingConfig.DefaultOffsetScale };
         var gateScale = new Option<double>("--gate-lr-scale") { Description = "Learning-rate multiplier of the MMFS gates (the pilot needed 10).", DefaultValueFactory = _ => TrainingConfig.DefaultGateScale };
         var unetScale = new Option<double>("--unet-lr-scale") { Description = "Learning-rate multiplier of the image decoder's UNet and MMFSNet (generation tasks).", DefaultValueFactory = _ => TrainingConfig.DefaultUNetScale };
-        var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\"; 1: one glyph, text-to-image only).", DefaultValueFactory = _ => d.GridSide };
+        var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\"; 1: one glyph, generation tasks only).", DefaultValueFactory = _ => d.GridSide };
         var questions = new Option<int>("--questions-per-image") { Description = "glyph-vqa: questions asked about each training image, every answer a target (evaluation asks one). Four: the small model's MMFS learns to find a cell within ~1000 steps; with one it stayed at the answer prior.", DefaultValueFactory = _ => d.QuestionsPerImage };
         var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only)." };
         var offsetInit = new Option<double?>("--offset-init") { Description = "Override the decoder MMFS's initial offset magnitude (in base-grid cells)." };

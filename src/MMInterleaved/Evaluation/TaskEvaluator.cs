@@ -31,6 +31,7 @@ public sealed class TaskEvaluator
     /// there are none).</summary>
     public static TaskMetric? MetricOf(IReadOnlyList<InterleavedDocument> queries) =>
         queries.Count == 0 ? null
+        : queries[0].Meta(Data.Tasks.GridSegToImageTask.ClassesKey) is not null ? TaskMetric.Segmentation
         : queries[0].Meta(Data.Tasks.GridTextToImageTask.LayoutKey) is not null ? TaskMetric.CellColors
         : queries[0].Meta("captions") is not null ? TaskMetric.Captions
         : queries[0].Meta("box") is not null ? TaskMetric.Grounding
@@ -46,6 +47,8 @@ public sealed class TaskEvaluator
             TaskMetric.Grounding => EvaluateGrounding(queries, shotPool, fewShot),
             TaskMetric.Vqa => EvaluateVqa(queries, shotPool, fewShot, extractAnswer),
             TaskMetric.CellColors => EvaluateImages(queries),
+            TaskMetric.Segmentation => EvaluateSegmentation(queries, Segmenter?.Value
+                ?? throw new ArgumentException($"held-out document {queries[0].Id} is segmentation-to-image: give the evaluator a Segmenter (GlyphSegmenter.ForSampler) to score it.")),
             _ => throw new ArgumentException(queries.Count == 0 ? "no held-out documents to score."
                 : $"held-out document {queries[0].Id} has no 'answers', 'answer', 'captions', 'box' or 'layout' metadata: nothing to score it with."),
         };
@@ -61,6 +64,28 @@ public sealed class TaskEvaluator
     /// </summary>
     public ImageGenerationEvaluation EvaluateImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling = null)
     {
+        var (images, spread) = GenerateLastImages(queries, sampling);
+        using (images) return new ImageGenerationEvaluation(queries, images, spread);
+    }
+
+    /// <summary>
+    /// Segmentation-to-image fidelity on <paramref name="queries"/> ([map, caption, scene] documents with <c>classes</c>
+    /// metadata): the scene generated as in <see cref="EvaluateImages"/>, segmented by <paramref name="segmenter"/> and
+    /// compared with the map (<see cref="SegmentationEvaluation"/>).
+    /// </summary>
+    public SegmentationEvaluation EvaluateSegmentation(IReadOnlyList<InterleavedDocument> queries, GlyphSegmenter segmenter, ImageSamplingOptions? sampling = null)
+    {
+        var (images, spread) = GenerateLastImages(queries, sampling);
+        using (images) return new SegmentationEvaluation(queries, images, segmenter, spread);
+    }
+
+    /// <summary>What scores segmentation-to-image in <see cref="Evaluate"/>, made on first use (training one takes
+    /// minutes; <see cref="GlyphSegmenter.ForTask"/>); null: such queries are an error.</summary>
+    public Lazy<GlyphSegmenter?>? Segmenter { get; init; }
+
+    // Each query's last image generated from everything before it (seed 0, batched), and the conditions' spread.
+    private (Tensor Images, double Spread) GenerateLastImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling)
+    {
         sampling ??= DefaultImageSampling;
         var prompts = queries.Select(q => q.Segments[^1] is ImageSegment ? q with { Segments = q.Segments.Take(q.Segments.Count - 1).ToList() }
             : throw new ArgumentException($"held-out document {q.Id} does not end with an image: nothing to generate and compare.")).ToList();
@@ -73,10 +98,10 @@ public sealed class TaskEvaluator
             conditions.Add(pipeline.ImageConditionsAfter(batch));
             Progress?.Invoke(start + batch.Count, prompts.Count);
         }
-        using var all = cat(images, 0);
+        var all = cat(images, 0);
         using var condition = cat(conditions, 0);
         foreach (var t in images.Concat(conditions)) t.Dispose();
-        return new ImageGenerationEvaluation(queries, all, ImageGenerationEvaluation.Spread(condition));
+        return (all, ImageGenerationEvaluation.Spread(condition));
     }
 
     /// <summary>Prompts generated per batch.</summary>

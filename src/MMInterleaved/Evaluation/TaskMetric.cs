@@ -12,4 +12,7 @@ public enum TaskMetric
     Vqa,
     /// <summary>Text-to-image: the colour of every filled cell of the <c>layout</c>, read from the generated image.</summary>
     CellColors,
+    /// <summary>Segmentation-to-image: mIoU of the generated image's segmentation against the input map (documents with
+    /// <c>classes</c> metadata), with the cell colours.</summary>
+    Segmentation,
 }

@@ -29,7 +29,7 @@ public sealed class TrainingRun
         TrainSource = train;
         EvalSource = eval;
         Resuming = resuming;
-        Evaluator = new TaskEvaluator(pipeline);
+        Evaluator = new TaskEvaluator(pipeline) { Segmenter = new(() => GlyphSegmenter.ForTask(eval)) };
         var processor = pipeline.Processor;
         int window = args.WindowLength(pipeline.Config.NumImageTokens);
         var data = new BatchStreamSource(position => processor.TrainingStream(i => train.Count is long n && i >= n ? null : train.Get(i),

@@ -87,6 +87,18 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void Seg_to_image_trains_with_the_map_as_the_first_image()
+    {
+        string run = Path.Combine(folder, "seg");
+        var train = Mmi("train", "--preset", "tiny", "--task", "glyph-seg-to-image", "--grid", "1", "--steps", "2", "--batch-size", "2",
+            "--eval-examples", "0", "--warmup", "1", "--out", run);
+        Assert.True(train.Code == 0, train.Output + train.Error);
+        Assert.Contains("\"image_decoder\"", File.ReadAllText(Path.Combine(run, "config.json")));
+        var metrics = File.ReadAllLines(Path.Combine(run, "metrics.jsonl"));
+        Assert.Contains(metrics, line => line.Contains("loss_img"));
+    }
+
+    [Fact]
     public void Bad_task_and_missing_run_folders_get_clear_errors()
     {
         var task = Mmi("train", "--preset", "tiny", "--task", "glyph-nope", "--steps", "1", "--out", Path.Combine(folder, "x"));

@@ -71,7 +71,7 @@ public class GridTaskTests
             Assert.Null(source.Count);
             Assert.Equal(name, source.Get(0).Meta("task"));
         }
-        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image", "glyph-text-to-image"], GridTasks.GlyphNames);
+        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image", "glyph-text-to-image", "glyph-seg-to-image"], GridTasks.GlyphNames);
         var e = Assert.Throws<ArgumentException>(() => GridTasks.Create("glyph-poetry"));
         Assert.Contains("glyph-vqa", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => GridTasks.Create("glyph-vqa").Get(-1));
@@ -341,6 +341,46 @@ public class GridTaskTests
             var layout = MMInterleaved.Evaluation.CellLayout.Parse(d.Meta("layout")!);
             Assert.Equal(scene.Items.Select(it => (it.Row, it.Column, it.Color)), layout.Cells);
             Assert.Null(d.Meta("captions"));   // not scored as captioning
+        }
+    }
+
+    [Fact]
+    public void Seg_to_image_documents_are_the_map_the_caption_then_the_scene_and_the_map_paints_each_item_with_its_kind()
+    {
+        var options = new GridTaskOptions(4, DataSplit.Test, new GlyphSceneOptions(ImageSize: 32, GridSide: 2));
+        var task = (GridSegToImageTask)GridTasks.Create("glyph-seg-to-image", options);
+        Assert.True(GridTasks.IsGeneration(task.Name));
+        var kinds = task.Sampler.Kinds;
+        for (int i = 0; i < 6; i++)
+        {
+            var d = task.Get(i);
+            var scene = task.Scene(i);
+            Assert.Equal(3, d.Segments.Count);
+            Assert.Equal(GridText.RowCaption(scene) + ".", Assert.IsType<TextSegment>(d.Segments[1]).Text);
+            Assert.Equal(string.Join(",", kinds.Select(k => k.Name)), d.Meta(GridSegToImageTask.ClassesKey));
+            using var map = Assert.IsType<ImageSegment>(d.Segments[0]).Load();
+            using var target = Assert.IsType<ImageSegment>(d.Segments[2]).Load();
+            Assert.Equal(new long[] { 3, 32, 32 }, map.shape);
+            using (var rendered = scene.Render()) Assert.True(rendered.eq(target).all().item<bool>());
+            var classes = SegmentationMap.Decode(map, kinds.Count + 1);
+            Assert.Equal(task.ClassMask(i), classes);
+            // every item's class fills part of its own box and nothing of the map lies outside the items' boxes
+            for (int p = 0; p < classes.Length; p++)
+            {
+                if (classes[p] == 0) continue;
+                int x = p % 32, y = p / 32;
+                var owner = scene.Items.Where(it => it.Box.Contains(x, y)).ToList();
+                Assert.Contains(owner, it => kinds[classes[p] - 1].Name == it.Kind.Name);
+            }
+            foreach (var item in scene.Items)
+            {
+                int k = 1 + kinds.Select(x => x.Name).ToList().IndexOf(item.Kind.Name);
+                int inside = 0;
+                for (int y = item.Box.Y1; y < item.Box.Y2; y++)
+                    for (int x = item.Box.X1; x < item.Box.X2; x++)
+                        if (classes[y * 32 + x] == k) inside++;
+                Assert.True(inside > 0, $"{item.Kind.Name} at {item.Row},{item.Column} painted nowhere");
+            }
         }
     }
 }

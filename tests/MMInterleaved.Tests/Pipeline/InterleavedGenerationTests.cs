@@ -154,4 +154,31 @@ public sealed class InterleavedGenerationTests : IDisposable
         perfect.Write(folder.File("eval"));
         Assert.True(File.Exists(folder.File("eval/2-generated.png")) && File.Exists(folder.File("eval/image_scores.json")) && File.Exists(folder.File("eval/confusion.json")));
     }
+
+    [Fact]
+    public void The_seg_to_image_evaluation_segments_the_generated_scene_against_its_input_map()
+    {
+        using var scope = NewDisposeScope();
+        var segTask = GridTasks.Create("glyph-seg-to-image", new GridTaskOptions(5, DataSplit.Validation, new GlyphSceneOptions(ImageSize: 32, GridSide: 1) { Kinds = GlyphKindSet.Shapes }));
+        var queries = segTask.Take(4).ToList();
+        Assert.Equal(TaskMetric.Segmentation, TaskEvaluator.MetricOf(queries));
+        var segmenter = GlyphSegmenter.Train(segTask.Sampler, new SegmenterTrainingOptions(Steps: 300, BatchSize: 8, Width: 8));
+        Assert.Contains("Segmenter", Assert.Throws<ArgumentException>(() => new TaskEvaluator(Tiny()).Evaluate(queries)).Message);
+        var result = new TaskEvaluator(Tiny()) { Segmenter = new(() => segmenter) }.Evaluate(queries) as SegmentationEvaluation;
+        Assert.NotNull(result);
+        Assert.InRange(result!.Metrics["miou"], 0, 1);
+        Assert.Equal(result.Metrics["miou"] - result.Metrics["miou_other_map"], result.Metrics["miou_own_minus_other"], 12);
+        Assert.True(result.Metrics.ContainsKey("cell_color"));
+
+        // the real scenes scored as if generated: own = the ceiling, above what another map gives
+        var real = stack(queries.Select(q => q.Images.Last().Load()).ToArray());
+        var perfect = new SegmentationEvaluation(queries, real, segmenter);
+        Assert.Equal(perfect.Metrics["miou_real"], perfect.Metrics["miou"], 12);
+        Assert.Equal(result.Metrics["miou_real"], perfect.Metrics["miou_real"], 12);
+        Assert.True(perfect.Metrics["miou"] > perfect.Metrics["miou_other_map"] + 0.1, $"own {perfect.Metrics["miou"]:F3}, other {perfect.Metrics["miou_other_map"]:F3}");
+        Assert.InRange(perfect.Metrics["miou_se"], 1e-6, 0.5);
+        perfect.Write(folder.File("seg"));
+        Assert.True(File.Exists(folder.File("seg/3-map.png")) && File.Exists(folder.File("seg/3-segmented.png")) && File.Exists(folder.File("seg/segmentation.html")));
+        Assert.Contains("miou", File.ReadAllText(folder.File("seg/scores.json")));
+    }
 }

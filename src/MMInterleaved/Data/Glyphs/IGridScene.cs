@@ -25,4 +25,9 @@ public interface IGridScene
 
     /// <summary>The image as PNG bytes (the same pixels as <see cref="Render"/>).</summary>
     byte[] RenderPng();
+
+    /// <summary>Which item covers each pixel: row-major ImageSize², the 1-based index into <see cref="Items"/> of the item
+    /// drawn with coverage of at least one half there (the last one drawn where two do), 0 where none does. What a
+    /// segmentation map paints.</summary>
+    int[] ItemMask();
 }

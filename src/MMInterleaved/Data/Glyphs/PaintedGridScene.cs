@@ -51,6 +51,27 @@ public abstract class PaintedGridScene : IGridScene
         return data.ToArray();
     }
 
+    /// <inheritdoc/>
+    public int[] ItemMask()
+    {
+        var mask = new int[ImageSize * ImageSize];
+        for (int i = 0; i < Items.Count; i++)
+        {
+            // each item alone on a transparent canvas: its alpha is its coverage (anti-aliased edges, Fashion intensities)
+            using var layer = SceneBackground.NewBitmap(ImageSize);
+            using (var canvas = new SKCanvas(layer))
+            {
+                canvas.Clear(SKColors.Transparent);
+                DrawItem(canvas, i);
+                canvas.Flush();
+            }
+            var rgba = layer.GetPixelSpan();
+            for (int p = 0; p < mask.Length; p++)
+                if (rgba[4 * p + 3] >= 128) mask[p] = i + 1;
+        }
+        return mask;
+    }
+
     /// <summary>Draws item <paramref name="index"/> of <see cref="Items"/> onto the canvas.</summary>
     protected abstract void DrawItem(SKCanvas canvas, int index);
 

@@ -5,16 +5,16 @@ namespace MMInterleaved.Data.Tasks;
 
 /// <summary>
 /// The grid task factory. Names: <c>glyph-caption</c>, <c>glyph-vqa</c>, <c>glyph-grounding</c>, <c>glyph-fewshot</c>,
-/// <c>glyph-multi-image</c>, <c>glyph-text-to-image</c> (procedural glyphs), and the same suffixes with <c>fashion-</c> (Fashion-MNIST items; the
+/// <c>glyph-multi-image</c>, <c>glyph-text-to-image</c>, <c>glyph-seg-to-image</c> (procedural glyphs), and the same suffixes with <c>fashion-</c> (Fashion-MNIST items; the
 /// files must be installed, see <see cref="Runtime.OptionalData.FashionMnistHint"/>).
 /// </summary>
 public static class GridTasks
 {
     /// <summary>The task suffixes.</summary>
-    public static IReadOnlyList<string> Suffixes { get; } = ["caption", "vqa", "grounding", "fewshot", "multi-image", "text-to-image"];
+    public static IReadOnlyList<string> Suffixes { get; } = ["caption", "vqa", "grounding", "fewshot", "multi-image", "text-to-image", "seg-to-image"];
 
     /// <summary>The suffixes of tasks whose targets are images (a model trained on them needs an image decoder).</summary>
-    public static IReadOnlyList<string> GenerationSuffixes { get; } = ["text-to-image"];
+    public static IReadOnlyList<string> GenerationSuffixes { get; } = ["text-to-image", "seg-to-image"];
 
     /// <summary>Whether task <paramref name="name"/> (any prefix) trains image generation.</summary>
     public static bool IsGeneration(string name) => GenerationSuffixes.Any(s => name.EndsWith("-" + s, StringComparison.Ordinal));
@@ -54,6 +54,7 @@ public static class GridTasks
         "fewshot" => new GridFewShotTask(options, sampler),
         "multi-image" => new GridMultiImageTask(options, sampler),
         "text-to-image" => new GridTextToImageTask(options, sampler),
+        "seg-to-image" => new GridSegToImageTask(options, sampler),
         _ => throw new ArgumentException($"GridTasks: unknown task suffix '{suffix}'; the suffixes are {string.Join(", ", Suffixes)}.", nameof(suffix)),
     };
 }
