@@ -16,7 +16,8 @@ namespace MMInterleaved.Evaluation;
 /// prompt's map (prompt i + 1; what a generator that ignores its map scores), their paired difference, and the segmenter
 /// on the real scenes (the ceiling, as the paper's ground-truth row). mIoU is a fraction as the paper prints it; each has
 /// a bootstrap standard error over prompts (<c>_se</c>: 1000 resamples of the prompts, seed 0, the same resamples for
-/// the paired difference). The generated images' cell colours (<see cref="ImageGenerationEvaluation"/>) come along.
+/// the paired difference). The generated images' cell colours (<see cref="ImageGenerationEvaluation"/>) come along, and <c>fid_glyph</c>: the
+/// Fréchet distance between generated and real scenes in the segmenter's features (<see cref="GlyphSegmenter.Features"/>).
 /// </summary>
 public sealed class SegmentationEvaluation : ITaskEvaluation
 {
@@ -72,6 +73,12 @@ public sealed class SegmentationEvaluation : ITaskEvaluation
         metrics["miou_own_minus_other_se"] = Se(ownBoot.Zip(otherBoot, (a, b) => a - b).ToArray());
         metrics["miou_real"] = Pooled(real, all).Value;
         metrics["miou_real_se"] = Se(Boot(real));
+        // FID-glyph between the generated and the real scenes (the segmenter's pooled features; a set of n, so biased
+        // upwards at small n, and comparable only between runs scored on the same n)
+        using (var realScenes = stack(queries.Select(q => q.Images.Last().Load()).ToArray()))
+        using (var fake = segmenter.Features(CellColors.Images))
+        using (var truth = segmenter.Features(realScenes))
+            metrics["fid_glyph"] = FrechetDistance.Compute(fake, truth);
         metrics["pixel_accuracy"] = Pooled(own, all).PixelAccuracy;
         metrics["pixel_accuracy_real"] = Pooled(real, all).PixelAccuracy;
         Metrics = metrics;

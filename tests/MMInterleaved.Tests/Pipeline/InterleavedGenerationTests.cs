@@ -177,6 +177,9 @@ public sealed class InterleavedGenerationTests : IDisposable
         Assert.Equal(result.Metrics["miou_real"], perfect.Metrics["miou_real"], 12);
         Assert.True(perfect.Metrics["miou"] > perfect.Metrics["miou_other_map"] + 0.1, $"own {perfect.Metrics["miou"]:F3}, other {perfect.Metrics["miou_other_map"]:F3}");
         Assert.InRange(perfect.Metrics["miou_se"], 1e-6, 0.5);
+        Assert.InRange(perfect.Metrics["fid_glyph"], -1e-4, 1e-4);                         // identical sets (rounding may go below 0)
+        Assert.True(result.Metrics["fid_glyph"] > 1e-3, $"fid_glyph of an untrained model {result.Metrics["fid_glyph"]}");
+        using (var features = segmenter.Features(real)) Assert.Equal(new long[] { 4, 4 * segmenter.Width }, features.shape);
         perfect.Write(folder.File("seg"));
         Assert.True(File.Exists(folder.File("seg/3-map.png")) && File.Exists(folder.File("seg/3-segmented.png")) && File.Exists(folder.File("seg/segmentation.html")));
         Assert.Contains("miou", File.ReadAllText(folder.File("seg/scores.json")));
