@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using MMInterleaved.Data;
 using MMInterleaved.Evaluation;
+using MMInterleaved.Evaluation.Inception;
 using MMInterleaved.Pipeline;
 using MMInterleaved.Runtime;
 using MMInterleaved.Training;
@@ -55,6 +56,7 @@ public static class EvalCommand
                     AnsiConsole.MarkupLine($"[grey]scoring segmenter: trained on real renders once (about 3 minutes on 2 cores), then cached in {Markup.Escape(GlyphSegmenter.DefaultCacheFolder)}[/]");
                     return GlyphSegmenter.ForTask(held);
                 }),
+                Inception = new(FidInceptionV3.TryLoadDefault),
             };
             var fewShot = new FewShotOptions { Shots = parse.GetValue(shots), Selection = parse.GetValue(selection), Seed = args.Seed }.Validated();
             var queries = held.Take(parse.GetValue(examples)).ToList();

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using MMInterleaved.Evaluation;
+using MMInterleaved.Evaluation.Inception;
 
 namespace MMInterleaved.Cli.Commands;
 
@@ -16,9 +17,11 @@ public static class ScoreCommand
     public static Command Build()
     {
         var command = new Command("score",
-            "Score prediction files as the official toolkits do (COCO caption evaluation, VQA evaluation); prints JSON.");
+            "Score prediction files as the official toolkits do (COCO caption evaluation, VQA evaluation) and generated " +
+            "image folders (similarity, FID-glyph, FID, mIoU); prints JSON.");
         command.Subcommands.Add(BuildCaptions());
         command.Subcommands.Add(BuildVqa());
+        command.Subcommands.Add(BuildImages());
         return command;
     }
 
@@ -100,6 +103,54 @@ public static class ScoreCommand
                 ["per_question_type"] = ToJson(result.PerQuestionType),
                 ["per_answer_type"] = ToJson(result.PerAnswerType),
             };
+            Print(json);
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command BuildImages()
+    {
+        var generated = new Option<string>("--generated")
+        {
+            Description = "Folder of generated images (PNG, JPEG, WebP, BMP), square and of one size.",
+            Required = true,
+        };
+        var references = new Option<string>("--references")
+        {
+            Description = "Folder of the ground-truth images, paired with the generated ones by file name without extension.",
+            Required = true,
+        };
+        var maps = new Option<string?>("--maps")
+        {
+            Description = "Folder of segmentation maps in the glyph-seg-to-image palette (same file names): adds mIoU of the " +
+                          "generated images against them and of the references (miou_real, the ceiling).",
+        };
+        var grid = new Option<int>("--grid")
+        {
+            Description = "Grid side of the glyph scenes the scoring segmenter is trained on (trained once, a few minutes, " +
+                          "cached in artifacts/segmenters; the same one `mmi eval` uses).",
+            DefaultValueFactory = _ => 1,
+        };
+        var inception = new Option<string?>("--inception")
+        {
+            Description = $"pytorch-fid's InceptionV3 weights ({FidInceptionV3.WeightsFileName}.pth, or converted to " +
+                          $"safetensors) for the real FID; default ${FidInceptionV3.WeightsVariable} or " +
+                          $"artifacts/weights/{FidInceptionV3.WeightsFileName}.{{safetensors,pth}}; no FID without them.",
+        };
+        var command = new Command("images",
+            "Generation scores of image folders: similarity (cosine of the pre-trained small encoder's features, generated vs " +
+            "its reference, mean and SE), fid_glyph (Fréchet distance in the glyph segmenter's features), fid (pytorch-fid's " +
+            "InceptionV3, when its weights are present) and, with --maps, miou and miou_real; prints JSON.")
+        {
+            generated, references, maps, grid, inception,
+        };
+        command.SetAction(parse =>
+        {
+            var scores = ImageFolderScores.Score(parse.GetValue(generated)!, parse.GetValue(references)!,
+                new ImageFolderScoreOptions(parse.GetValue(grid), parse.GetValue(maps), parse.GetValue(inception)));
+            var json = new JsonObject();
+            foreach (var (key, value) in scores) json[key] = double.IsFinite(value) ? value : null;
             Print(json);
             return 0;
         });

@@ -26,8 +26,9 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
     private readonly string[][] readings;
 
     /// <summary>Scores images [n, 3, S, S] generated for <paramref name="queries"/> (each with <c>layout</c> and
-    /// <c>grid_side</c> metadata and the real scene as its last image), and optionally their conditions' spread.</summary>
-    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, double? conditionSpread = null)
+    /// <c>grid_side</c> metadata and the real scene as its last image), and optionally their conditions' spread; with
+    /// <paramref name="inception"/> (pytorch-fid's weights loaded) also the real <c>fid</c> against the real scenes.</summary>
+    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, double? conditionSpread = null, Inception.FidInceptionV3? inception = null)
     {
         if (queries.Count == 0 || generated.shape[0] != queries.Count)
             throw new ArgumentException($"ImageGenerationEvaluation: {generated.shape[0]} images for {queries.Count} prompts; give one image per prompt.");
@@ -78,6 +79,9 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         metrics["cell_color_mutual_information_bits"] = Confusion.MutualInformationBits;
         metrics["cell_color_dependence_p"] = Confusion.DependenceP();
         if (conditionSpread is double spread) metrics["condition_spread"] = spread;
+        if (inception is not null)
+            using (var scenes = stack(queries.Select(q => q.Images.Last().Load()).ToArray()))
+                metrics["fid"] = inception.Distance(this.generated, scenes);
         Metrics = metrics;
     }
 

@@ -28,10 +28,11 @@ public sealed class SegmentationEvaluation : ITaskEvaluation
     private readonly int[][] maps, segmented;
 
     /// <summary>Scores images [n, 3, S, S] generated for <paramref name="queries"/> (each: map image first, real scene
-    /// last, <c>classes</c>, <c>layout</c> and <c>grid_side</c> metadata) with <paramref name="segmenter"/>.</summary>
-    public SegmentationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, GlyphSegmenter segmenter, double? conditionSpread = null)
+    /// last, <c>classes</c>, <c>layout</c> and <c>grid_side</c> metadata) with <paramref name="segmenter"/> (and the real
+    /// FID with <paramref name="inception"/>, as <see cref="ImageGenerationEvaluation"/>).</summary>
+    public SegmentationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, GlyphSegmenter segmenter, double? conditionSpread = null, Inception.FidInceptionV3? inception = null)
     {
-        CellColors = new ImageGenerationEvaluation(queries, generated, conditionSpread);
+        CellColors = new ImageGenerationEvaluation(queries, generated, conditionSpread, inception);
         this.queries = queries;
         int n = queries.Count, classes = segmenter.ClassCount;
         maps = new int[n][];

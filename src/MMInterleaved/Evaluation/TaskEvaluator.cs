@@ -65,7 +65,7 @@ public sealed class TaskEvaluator
     public ImageGenerationEvaluation EvaluateImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling = null)
     {
         var (images, spread) = GenerateLastImages(queries, sampling);
-        using (images) return new ImageGenerationEvaluation(queries, images, spread);
+        using (images) return new ImageGenerationEvaluation(queries, images, spread, Inception?.Value);
     }
 
     /// <summary>
@@ -76,12 +76,16 @@ public sealed class TaskEvaluator
     public SegmentationEvaluation EvaluateSegmentation(IReadOnlyList<InterleavedDocument> queries, GlyphSegmenter segmenter, ImageSamplingOptions? sampling = null)
     {
         var (images, spread) = GenerateLastImages(queries, sampling);
-        using (images) return new SegmentationEvaluation(queries, images, segmenter, spread);
+        using (images) return new SegmentationEvaluation(queries, images, segmenter, spread, Inception?.Value);
     }
 
     /// <summary>What scores segmentation-to-image in <see cref="Evaluate"/>, made on first use (training one takes
     /// minutes; <see cref="GlyphSegmenter.ForTask"/>); null: such queries are an error.</summary>
     public Lazy<GlyphSegmenter?>? Segmenter { get; init; }
+
+    /// <summary>pytorch-fid's InceptionV3 for the real FID of generated images, loaded on first use
+    /// (<see cref="Inception.FidInceptionV3.TryLoadDefault"/>); null, or a null value: no <c>fid</c> metric.</summary>
+    public Lazy<Inception.FidInceptionV3?>? Inception { get; init; }
 
     // Each query's last image generated from everything before it (seed 0, batched), and the conditions' spread.
     private (Tensor Images, double Spread) GenerateLastImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling)
@@ -196,21 +200,18 @@ public sealed class TaskEvaluator
         return Enumerable.Range(0, queries.Count).Select(i => top[i].data<long>().Select(x => (int)x).ToArray()).ToList();
     }
 
-    /// <summary>Unit-length image features: the frozen encoder's last hidden state averaged over its tokens.</summary>
+    /// <summary>Unit-length image features of each document's first image (<see cref="ImageSimilarity.Features(Vision.ClipVisionAdapterModel, Tensor)"/>).</summary>
     public Tensor ImageFeatures(IReadOnlyList<InterleavedDocument> documents)
     {
-        return pipeline.InEvalMode(() =>
+        var parts = documents.Chunk(64).Select(chunk =>
         {
-            var parts = new List<Tensor>();
-            foreach (var chunk in documents.Chunk(64))
-            {
-                using var scope = NewDisposeScope();
-                var images = stack(chunk.Select(FirstImage).ToArray()).to(pipeline.Device);
-                var hidden = pipeline.Model.VisualTokenizer.Encoder.forward(VisualTokenizer.Normalize(images)).LastHiddenState;
-                parts.Add(nn.functional.normalize(hidden.mean([1]), dim: 1).MoveToOuterDisposeScope());
-            }
-            return cat(parts.ToArray());
-        });
+            using var images = stack(chunk.Select(FirstImage).ToArray());
+            return ImageSimilarity.Features(pipeline.Model.VisualTokenizer.Encoder, images);
+        }).ToList();
+        var all = cat(parts, 0);
+        foreach (var p in parts) p.Dispose();
+        if (all.device == pipeline.Device) return all;
+        using (all) return all.to(pipeline.Device);
     }
 
     private static Tensor FirstImage(InterleavedDocument document) =>

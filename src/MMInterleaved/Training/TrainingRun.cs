@@ -29,7 +29,7 @@ public sealed class TrainingRun
         TrainSource = train;
         EvalSource = eval;
         Resuming = resuming;
-        Evaluator = new TaskEvaluator(pipeline) { Segmenter = new(() => GlyphSegmenter.ForTask(eval)) };
+        Evaluator = new TaskEvaluator(pipeline) { Segmenter = new(() => GlyphSegmenter.ForTask(eval)), Inception = new(Evaluation.Inception.FidInceptionV3.TryLoadDefault) };
         var processor = pipeline.Processor;
         int window = args.WindowLength(pipeline.Config.NumImageTokens);
         var data = new BatchStreamSource(position => processor.TrainingStream(i => train.Count is long n && i >= n ? null : train.Get(i),

@@ -93,4 +93,21 @@ public sealed class ScoreCommandTests : IDisposable
         Assert.Contains("image_id", output);
         Assert.Contains("annotations", output);
     }
+
+    [Fact]
+    public void Images_with_a_missing_reference_exits_with_2_naming_the_image()
+    {
+        string generated = Directory.CreateDirectory(folder.File("generated")).FullName;
+        string references = Directory.CreateDirectory(folder.File("references")).FullName;
+        using (var image = TorchSharp.torch.zeros(3, 8, 8))
+        {
+            File.WriteAllBytes(Path.Combine(generated, "a.png"), MMInterleaved.Data.Images.ImageTensors.EncodePng(image));
+            File.WriteAllBytes(Path.Combine(generated, "b.png"), MMInterleaved.Data.Images.ImageTensors.EncodePng(image));
+            File.WriteAllBytes(Path.Combine(references, "a.png"), MMInterleaved.Data.Images.ImageTensors.EncodePng(image));
+        }
+        var (code, _, error) = Mmi("score", "images", "--generated", generated, "--references", references);
+        Assert.Equal(2, code);
+        Assert.Contains("'b'", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
 }

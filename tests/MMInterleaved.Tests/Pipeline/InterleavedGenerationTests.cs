@@ -148,6 +148,9 @@ public sealed class InterleavedGenerationTests : IDisposable
         var real = stack(queries.Select(q => q.Images.Last().Load()).ToArray());
         var perfect = new ImageGenerationEvaluation(queries, real);
         Assert.Equal(100, perfect.Metrics["cell_color"]);
+        Assert.False(perfect.Metrics.ContainsKey("fid"));                                 // no InceptionV3: no FID
+        using (var inception = new MMInterleaved.Evaluation.Inception.FidInceptionV3())
+            Assert.True(Math.Abs(new ImageGenerationEvaluation(queries, real, null, inception).Metrics["fid"]) < 1e-4);
         Assert.True(perfect.Metrics["cell_color_other_scene"] < 100);
         Assert.Equal(queries.Sum(q => CellLayout.Parse(q.Meta("layout")!).Cells.Count),
             Enumerable.Range(0, perfect.Confusion.Colors.Count).Sum(k => perfect.Confusion.Counts[k, k]));   // every cell on the diagonal

@@ -1,0 +1,97 @@
+using MMInterleaved.Model;
+using MMInterleaved.Vision;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Evaluation;
+
+/// <summary>
+/// Image–image similarity, the paper's CLIP similarity for storytelling (the cosine between the embeddings of a generated
+/// frame and its ground truth), with the workbench's frozen vision encoder in CLIP's place: an image's feature is the
+/// encoder's last hidden state averaged over its tokens, at unit length (the same features that pick RICES shots). On the
+/// built-in data the encoder is the small preset's pre-trained one (<see cref="ForImageSize"/>), so the number is
+/// comparable between models scored with the same encoder, never with the paper's CLIP-ViT-L/14 scores.
+/// </summary>
+public sealed class ImageSimilarity : IDisposable
+{
+    private readonly ClipVisionAdapterModel encoder;
+    private readonly bool owned;
+
+    /// <summary>Features from <paramref name="encoder"/> (not disposed with this object).</summary>
+    public ImageSimilarity(ClipVisionAdapterModel encoder) : this(encoder, owned: false) { }
+
+    private ImageSimilarity(ClipVisionAdapterModel encoder, bool owned)
+    {
+        this.encoder = encoder;
+        this.owned = owned;
+    }
+
+    /// <summary>The committed pre-trained encoder of the small preset at <paramref name="imageSize"/> px
+    /// (<see cref="ModelPresets.SmallEncoderPathAt"/>: 64 and 32 are committed).</summary>
+    public static ImageSimilarity ForImageSize(int imageSize)
+    {
+        string path = ModelPresets.SmallEncoderPathAt(imageSize);
+        string file = Runtime.RepositoryFiles.Find(path) ?? throw new FileNotFoundException(
+            $"no pre-trained small encoder for {imageSize}-px images: {path} (committed: 64 and 32 px; make one with `mmi pretrain-encoder --preset small --image-size {imageSize}`).", path);
+        var config = (ModelPresets.Small with { Vision = ModelPresets.Small.Vision with { ImageSize = imageSize } }).Validated();
+        var model = new ClipVisionAdapterModel(config.Vision, config.Adapter);
+        model.LoadFromSafetensors(file);
+        model.eval();
+        return new ImageSimilarity(model, owned: true);
+    }
+
+    /// <summary>The image size the encoder reads.</summary>
+    public int ImageSize => encoder.Config.ImageSize;
+
+    /// <summary>Unit-length features [N, W] of images [N, 3, S, S] in [0, 1] (S the encoder's size), in chunks of 64,
+    /// without gradients.</summary>
+    public Tensor Features(Tensor images)
+    {
+        if (images.dim() != 4 || images.shape[1] != 3 || images.shape[2] != ImageSize || images.shape[3] != ImageSize)
+            throw new ArgumentException($"ImageSimilarity: the images have shape [{string.Join(", ", images.shape)}]; the encoder reads [N, 3, {ImageSize}, {ImageSize}].", nameof(images));
+        return Features(encoder, images);
+    }
+
+    /// <summary>The features of <see cref="Features(Tensor)"/> from any encoder (the pipeline's, for RICES).</summary>
+    public static Tensor Features(ClipVisionAdapterModel encoder, Tensor images)
+    {
+        using var noGrad = no_grad();
+        bool training = encoder.training;
+        encoder.eval();
+        var device = encoder.parameters().First().device;
+        var parts = new List<Tensor>();
+        try
+        {
+            for (long start = 0; start < images.shape[0]; start += 64)
+            {
+                using var scope = NewDisposeScope();
+                var chunk = images.narrow(0, start, Math.Min(64, images.shape[0] - start)).to(float32).to(device);
+                var hidden = encoder.forward(VisualTokenizer.Normalize(chunk)).LastHiddenState;
+                parts.Add(nn.functional.normalize(hidden.mean([1]), dim: 1).cpu().MoveToOuterDisposeScope());
+            }
+            return cat(parts, 0);
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+            if (training) encoder.train();
+        }
+    }
+
+    /// <summary>The cosine of each generated image with its reference (row i with row i), images [N, 3, S, S].</summary>
+    public double[] Cosines(Tensor generated, Tensor references)
+    {
+        if (!generated.shape.SequenceEqual(references.shape))
+            throw new ArgumentException($"ImageSimilarity: generated [{string.Join(", ", generated.shape)}] and references [{string.Join(", ", references.shape)}] must pair one to one.");
+        using var a = Features(generated);
+        using var b = Features(references);
+        using var cosine = (a * b).sum(1).to(float64);
+        return cosine.data<double>().ToArray();
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (owned) encoder.Dispose();
+    }
+}
