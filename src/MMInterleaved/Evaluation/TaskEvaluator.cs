@@ -31,6 +31,7 @@ public sealed class TaskEvaluator
     /// there are none).</summary>
     public static TaskMetric? MetricOf(IReadOnlyList<InterleavedDocument> queries) =>
         queries.Count == 0 ? null
+        : queries[0].Meta(Data.Tasks.GlyphStoryTask.FrameLayoutsKey) is not null ? TaskMetric.Story
         : queries[0].Meta(Data.Tasks.GridSegToImageTask.ClassesKey) is not null ? TaskMetric.Segmentation
         : queries[0].Meta(Data.Tasks.GridTextToImageTask.LayoutKey) is not null ? TaskMetric.CellColors
         : queries[0].Meta("captions") is not null ? TaskMetric.Captions
@@ -47,6 +48,7 @@ public sealed class TaskEvaluator
             TaskMetric.Grounding => EvaluateGrounding(queries, shotPool, fewShot),
             TaskMetric.Vqa => EvaluateVqa(queries, shotPool, fewShot, extractAnswer),
             TaskMetric.CellColors => EvaluateImages(queries),
+            TaskMetric.Story => EvaluateStory(queries, StoryAllFrames),
             TaskMetric.Segmentation => EvaluateSegmentation(queries, Segmenter?.Value
                 ?? throw new ArgumentException($"held-out document {queries[0].Id} is segmentation-to-image: give the evaluator a Segmenter (GlyphSegmenter.ForSampler) to score it.")),
             _ => throw new ArgumentException(queries.Count == 0 ? "no held-out documents to score."
@@ -77,6 +79,76 @@ public sealed class TaskEvaluator
     {
         var (images, spread) = GenerateLastImages(queries, sampling);
         using (images) return new SegmentationEvaluation(queries, images, segmenter, spread, Inception?.Value);
+    }
+
+    /// <summary>
+    /// Storytelling on <paramref name="queries"/> (glyph-story documents): the last frame generated from everything
+    /// before it (VIST-like, Table 5b), or with <paramref name="allFrames"/> every frame after the first in turn, each
+    /// generated frame written back into the context in place of the real one (Pororo-like story continuation from the
+    /// given first frame, Table 5c); scored by <see cref="StoryEvaluation"/> with the model's own frozen encoder for the
+    /// similarity.
+    /// </summary>
+    public StoryEvaluation EvaluateStory(IReadOnlyList<InterleavedDocument> queries, bool allFrames = false, ImageSamplingOptions? sampling = null)
+    {
+        var frames = queries.Select(_ => new List<(int Frame, Tensor Image)>()).ToList();
+        try
+        {
+            if (!allFrames)
+            {
+                var (images, _) = GenerateLastImages(queries, sampling);
+                using (images)
+                    for (int i = 0; i < queries.Count; i++) frames[i].Add((queries[i].Images.Count() - 1, images[i].clone()));
+            }
+            else
+            {
+                sampling ??= DefaultImageSampling;
+                int most = queries.Max(q => q.Images.Count()), total = queries.Sum(q => q.Images.Count() - 1), done = 0;
+                for (int k = 1; k < most; k++)
+                {
+                    var active = Enumerable.Range(0, queries.Count).Where(i => queries[i].Images.Count() > k).ToList();
+                    foreach (var chunk in active.Chunk(BatchSize))
+                    {
+                        var prompts = chunk.Select(i => StoryPrompt(queries[i], k, frames[i])).ToList();
+                        using var images = pipeline.GenerateImages(prompts, sampling).select(1, 0);
+                        for (int j = 0; j < chunk.Length; j++) frames[chunk[j]].Add((k, images[j].clone()));
+                        Progress?.Invoke(done += chunk.Length, total);
+                    }
+                }
+            }
+            return new StoryEvaluation(queries, frames.Select(f => (IReadOnlyList<(int, Tensor)>)f).ToList(),
+                new ImageSimilarity(pipeline.Model.VisualTokenizer.Encoder), allFrames);
+        }
+        finally
+        {
+            foreach (var (_, image) in frames.SelectMany(f => f)) image.Dispose();
+        }
+    }
+
+    /// <summary>Whether <see cref="Evaluate"/> generates every frame of a story in turn (else the last only).</summary>
+    public bool StoryAllFrames { get; init; }
+
+    // The document up to its frame k (exclusive), frames 1…k−1 replaced by the generated ones.
+    private static InterleavedDocument StoryPrompt(InterleavedDocument story, int k, IReadOnlyList<(int Frame, Tensor Image)> made)
+    {
+        var segments = new List<DocumentSegment>();
+        int image = 0;
+        foreach (var segment in story.Segments)
+        {
+            if (segment is ImageSegment)
+            {
+                if (image == k) break;
+                if (image > 0)
+                {
+                    var frame = made.Single(m => m.Frame == image).Image;
+                    segments.Add(new ImageSegment(() => frame.clone()));
+                    image++;
+                    continue;
+                }
+                image++;
+            }
+            segments.Add(segment);
+        }
+        return story with { Segments = segments };
     }
 
     /// <summary>What scores segmentation-to-image in <see cref="Evaluate"/>, made on first use (training one takes

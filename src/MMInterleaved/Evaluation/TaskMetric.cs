@@ -15,4 +15,7 @@ public enum TaskMetric
     /// <summary>Segmentation-to-image: mIoU of the generated image's segmentation against the input map (documents with
     /// <c>classes</c> metadata), with the cell colours.</summary>
     Segmentation,
+    /// <summary>Storytelling: generated frames of a story (documents with <c>frame_layouts</c> metadata) read cell by
+    /// cell, changed and unchanged cells apart, with image–image similarity.</summary>
+    Story,
 }

@@ -56,7 +56,8 @@ public sealed record TrainingArgs
     public TrainingConfig Optimization { get; init; } = new();
 
     /// <summary>The window for a model with <paramref name="numImageTokens"/> visual tokens per image.</summary>
-    public int WindowLength(int numImageTokens) => MaxLength ?? WindowFor(TextLength, numImageTokens);
+    public int WindowLength(int numImageTokens) => MaxLength ?? WindowFor(TextLength, numImageTokens,
+        DataFile is null && Task.EndsWith("-story", StringComparison.Ordinal) ? new GridTaskOptions().MaxFrames : 1);   // a story's every frame
 
     /// <summary>Tokens per packed row: the text budget plus, per image of a training document, &lt;|beginofimage|&gt; and
     /// its K visual tokens, so more visual tokens or more images never squeeze the text.</summary>

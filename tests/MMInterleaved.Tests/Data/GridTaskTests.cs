@@ -71,7 +71,7 @@ public class GridTaskTests
             Assert.Null(source.Count);
             Assert.Equal(name, source.Get(0).Meta("task"));
         }
-        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image", "glyph-text-to-image", "glyph-seg-to-image"], GridTasks.GlyphNames);
+        Assert.Equal(["glyph-caption", "glyph-vqa", "glyph-grounding", "glyph-fewshot", "glyph-multi-image", "glyph-text-to-image", "glyph-seg-to-image", "glyph-story"], GridTasks.GlyphNames);
         var e = Assert.Throws<ArgumentException>(() => GridTasks.Create("glyph-poetry"));
         Assert.Contains("glyph-vqa", e.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => GridTasks.Create("glyph-vqa").Get(-1));

@@ -159,6 +159,24 @@ public sealed class InterleavedGenerationTests : IDisposable
     }
 
     [Fact]
+    public void Storytelling_generates_the_last_frame_or_every_frame_in_turn_and_writes_the_strips()
+    {
+        using var scope = NewDisposeScope();
+        var story = GridTasks.Create("glyph-story", new GridTaskOptions(5, DataSplit.Validation, new GlyphSceneOptions(ImageSize: 32, GridSide: 2) { FillProbability = 0.5 }) { MinFrames = 2, MaxFrames = 3 });
+        var queries = story.Take(3).ToList();
+        var evaluator = new TaskEvaluator(Tiny());
+        var last = evaluator.EvaluateStory(queries, allFrames: false, Fast);
+        Assert.Equal(3, last.Metrics["frames_scored"]);
+        Assert.InRange(last.Metrics["similarity"], -1, 1);
+        Assert.InRange(last.Metrics["similarity_previous"], 0.5, 1);     // consecutive real frames share most of the picture
+        var all = evaluator.EvaluateStory(queries, allFrames: true, Fast);
+        Assert.Equal(queries.Sum(q => q.Images.Count() - 1), all.Metrics["frames_scored"]);
+        all.Write(folder.File("story"));
+        Assert.True(File.Exists(folder.File("story/story.html")) && File.Exists(folder.File("story/0-f1-generated.png")) && File.Exists(folder.File("story/0-f0-real.png")));
+        Assert.False(File.Exists(folder.File("story/0-f0-generated.png")));                // the first frame is given
+    }
+
+    [Fact]
     public void The_seg_to_image_evaluation_segments_the_generated_scene_against_its_input_map()
     {
         using var scope = NewDisposeScope();

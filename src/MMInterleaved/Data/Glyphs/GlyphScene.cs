@@ -46,6 +46,11 @@ public sealed class GlyphScene : PaintedGridScene
     public static GlyphScene Sample(GlyphSceneOptions options, long seed, long index) =>
         Sample(options, SeededRandom.For((ulong)seed, (ulong)index));
 
+    /// <summary>The same picture (options, background and distractors from the same render seed) with other glyphs, in
+    /// reading order: a later frame of a story, where the text says what changed.</summary>
+    public GlyphScene With(IReadOnlyList<PlacedGlyph> glyphs) =>
+        new(Options, glyphs.OrderBy(g => g.Row).ThenBy(g => g.Column).ToArray(), RenderSeed);
+
     /// <inheritdoc/>
     protected override void DrawItem(SKCanvas canvas, int index)
     {

@@ -20,6 +20,12 @@ public sealed record GridTaskOptions(long Seed = 0, DataSplit Split = DataSplit.
     /// <summary>glyph-multi-image: most images per document (at most 8, "eighth").</summary>
     public int MaxImages { get; init; } = 3;
 
+    /// <summary>glyph-story: fewest frames per story (at least 2).</summary>
+    public int MinFrames { get; init; } = 3;
+
+    /// <summary>glyph-story: most frames per story (at most 8).</summary>
+    public int MaxFrames { get; init; } = 5;
+
     /// <summary>glyph-vqa: questions asked about each image (1: one question per document, the evaluation form). More than
     /// one writes "Question: … Short answer: a. Question: …" after the image, every answer a target: a denser training
     /// signal per image encoded, as multi-turn instruction data does. The metadata then describes the first question.</summary>
@@ -42,6 +48,8 @@ public sealed record GridTaskOptions(long Seed = 0, DataSplit Split = DataSplit.
         Require(Shots is >= 0 and <= 32, $"Shots is {Shots}; it must be in 0…32.");
         Require(MinImages is >= 2 and <= 8, $"MinImages is {MinImages}; it must be in 2…8.");
         Require(MaxImages >= MinImages && MaxImages <= 8, $"MaxImages is {MaxImages}; it must be in MinImages ({MinImages})…8.");
+        Require(MinFrames is >= 2 and <= 8, $"MinFrames is {MinFrames}; it must be in 2…8.");
+        Require(MaxFrames >= MinFrames && MaxFrames <= 8, $"MaxFrames is {MaxFrames}; it must be in MinFrames ({MinFrames})…8.");
         Require(Enum.IsDefined(CaptionStyle), $"CaptionStyle is {CaptionStyle}; it must be Varied or Rows.");
         Require(QuestionsPerImage is >= 1 and <= 16, $"QuestionsPerImage is {QuestionsPerImage}; it must be in 1…16.");
         SceneOptions.Validated();

@@ -5,22 +5,25 @@ namespace MMInterleaved.Data.Tasks;
 
 /// <summary>
 /// The grid task factory. Names: <c>glyph-caption</c>, <c>glyph-vqa</c>, <c>glyph-grounding</c>, <c>glyph-fewshot</c>,
-/// <c>glyph-multi-image</c>, <c>glyph-text-to-image</c>, <c>glyph-seg-to-image</c> (procedural glyphs), and the same suffixes with <c>fashion-</c> (Fashion-MNIST items; the
-/// files must be installed, see <see cref="Runtime.OptionalData.FashionMnistHint"/>).
+/// <c>glyph-multi-image</c>, <c>glyph-text-to-image</c>, <c>glyph-seg-to-image</c>, <c>glyph-story</c> (procedural glyphs), and the same suffixes but
+/// story with <c>fashion-</c> (Fashion-MNIST items; the files must be installed, see <see cref="Runtime.OptionalData.FashionMnistHint"/>).
 /// </summary>
 public static class GridTasks
 {
     /// <summary>The task suffixes.</summary>
     public static IReadOnlyList<string> Suffixes { get; } = ["caption", "vqa", "grounding", "fewshot", "multi-image", "text-to-image", "seg-to-image"];
 
+    /// <summary>Suffixes of tasks that edit procedural glyphs, so exist for glyph scenes only.</summary>
+    public static IReadOnlyList<string> GlyphOnlySuffixes { get; } = ["story"];
+
     /// <summary>The suffixes of tasks whose targets are images (a model trained on them needs an image decoder).</summary>
-    public static IReadOnlyList<string> GenerationSuffixes { get; } = ["text-to-image", "seg-to-image"];
+    public static IReadOnlyList<string> GenerationSuffixes { get; } = ["text-to-image", "seg-to-image", "story"];
 
     /// <summary>Whether task <paramref name="name"/> (any prefix) trains image generation.</summary>
     public static bool IsGeneration(string name) => GenerationSuffixes.Any(s => name.EndsWith("-" + s, StringComparison.Ordinal));
 
     /// <summary>The glyph task names.</summary>
-    public static IReadOnlyList<string> GlyphNames { get; } = Suffixes.Select(s => "glyph-" + s).ToArray();
+    public static IReadOnlyList<string> GlyphNames { get; } = Suffixes.Concat(GlyphOnlySuffixes).Select(s => "glyph-" + s).ToArray();
 
     /// <summary>The Fashion-MNIST task names.</summary>
     public static IReadOnlyList<string> FashionNames { get; } = Suffixes.Select(s => "fashion-" + s).ToArray();
@@ -55,6 +58,7 @@ public static class GridTasks
         "multi-image" => new GridMultiImageTask(options, sampler),
         "text-to-image" => new GridTextToImageTask(options, sampler),
         "seg-to-image" => new GridSegToImageTask(options, sampler),
-        _ => throw new ArgumentException($"GridTasks: unknown task suffix '{suffix}'; the suffixes are {string.Join(", ", Suffixes)}.", nameof(suffix)),
+        "story" => new GlyphStoryTask(options, sampler),
+        _ => throw new ArgumentException($"GridTasks: unknown task suffix '{suffix}'; the suffixes are {string.Join(", ", Suffixes.Concat(GlyphOnlySuffixes))}.", nameof(suffix)),
     };
 }
