@@ -1,0 +1,36 @@
+using MathNet.Numerics.Distributions;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// A one-sided paired t-test over seeds: seed s gives arm A's value a_s and arm B's b_s (same seed, same data), the
+/// differences d_s = a_s − b_s are the sample, and the test asks whether their mean is above zero, with the Student-t
+/// distribution of n − 1 degrees of freedom (MathNet.Numerics) rather than a normal threshold. SE = SD / √n.
+/// </summary>
+/// <param name="N">Seeds paired.</param>
+/// <param name="MeanDifference">Mean of the differences.</param>
+/// <param name="StandardDeviation">Their sample SD (n − 1).</param>
+/// <param name="StandardError">SD / √n.</param>
+/// <param name="T">Mean / SE.</param>
+/// <param name="OneSidedP">P(T_{n−1} ≥ t): the chance of a mean difference this large if the arms were equal.</param>
+public sealed record PairedSeedTest(int N, double MeanDifference, double StandardDeviation, double StandardError, double T, double OneSidedP)
+{
+    /// <summary>The test of <paramref name="better"/> over <paramref name="worse"/>, paired by position (seed order).</summary>
+    public static PairedSeedTest Of(IReadOnlyList<double> better, IReadOnlyList<double> worse)
+    {
+        if (better.Count != worse.Count) throw new ArgumentException($"PairedSeedTest: {better.Count} and {worse.Count} values; pair one value per seed in each arm.");
+        if (better.Count < 2) throw new ArgumentException($"PairedSeedTest: {better.Count} seed(s); a paired test needs at least 2.");
+        var d = better.Zip(worse, (a, b) => a - b).ToArray();
+        int n = d.Length;
+        double mean = d.Average();
+        double sd = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (n - 1));
+        double se = sd / Math.Sqrt(n);
+        double t = se > 0 ? mean / se : mean > 0 ? double.PositiveInfinity : mean < 0 ? double.NegativeInfinity : 0;
+        double p = double.IsPositiveInfinity(t) ? 0 : double.IsNegativeInfinity(t) ? 1 : 1 - StudentT.CDF(0, 1, n - 1, t);
+        return new PairedSeedTest(n, mean, sd, se, t, p);
+    }
+
+    /// <inheritdoc/>
+    public override string ToString() =>
+        FormattableString.Invariant($"{MeanDifference:0.###} ± {StandardError:0.###} (SE over {N} seeds), t = {T:0.##}, df {N - 1}, one-sided p = {OneSidedP:0.###}");
+}
