@@ -52,6 +52,10 @@ public sealed class GlyphSegmenter : nn.Module<Tensor, Tensor>
     /// <summary>Channels at full resolution.</summary>
     public int Width { get; }
 
+    /// <summary>The kind names of classes 1, 2, … (as scene text names them: "7", "e", "circle"), when known (set by
+    /// <see cref="Train"/> and <see cref="ForSampler"/>); null for a bare network.</summary>
+    public IReadOnlyList<string>? KindNames { get; init; }
+
     /// <summary>Class logits [B, ClassCount, H, W] of images [B, 3, H, W] in [0, 1] (any size).</summary>
     public override Tensor forward(Tensor images)
     {
@@ -105,7 +109,7 @@ public sealed class GlyphSegmenter : nn.Module<Tensor, Tensor>
         options = (options ?? new SegmenterTrainingOptions()).Validated();
         var kinds = sampler.Kinds;
         manual_seed(options.Seed);
-        var network = new GlyphSegmenter(kinds.Count + 1, options.Width);
+        var network = new GlyphSegmenter(kinds.Count + 1, options.Width) { KindNames = kinds.Select(k => k.Name).ToArray() };
         using var optimizer = optim.Adam(network.parameters(), options.LearningRate);
         long scene = 0;
         for (int step = 0; step < options.Steps; step++)
@@ -135,9 +139,11 @@ public sealed class GlyphSegmenter : nn.Module<Tensor, Tensor>
     public static string DefaultCacheFolder => Path.Combine("artifacts", "segmenters");
 
     /// <summary>The segmenter that scores <paramref name="task"/> (<see cref="ForSampler"/> over its scenes, default
-    /// training options) when it is segmentation-to-image over procedural glyph scenes; null for any other source.</summary>
+    /// training options) when it generates procedural glyph scenes (seg-to-image: mIoU; text-to-image and story: the
+    /// glyph kind of each cell); null for any other source.</summary>
     public static GlyphSegmenter? ForTask(IDocumentSource task, string? cacheFolder = null) =>
-        task is Data.Tasks.GridSegToImageTask { Sampler: GlyphSceneSampler glyphs } ? ForSampler(glyphs, cacheFolder ?? DefaultCacheFolder) : null;
+        task is Data.Tasks.GridSegToImageTask or Data.Tasks.GridTextToImageTask or Data.Tasks.GlyphStoryTask && task is Data.Tasks.GridTask { Sampler: GlyphSceneSampler glyphs }
+            ? ForSampler(glyphs, cacheFolder ?? DefaultCacheFolder) : null;
 
     /// <summary>The cached segmenter for <paramref name="sampler"/>'s scene look and <paramref name="options"/> in
     /// <paramref name="cacheFolder"/> (file named by a hash of both), trained and saved there first when absent.</summary>
@@ -149,7 +155,7 @@ public sealed class GlyphSegmenter : nn.Module<Tensor, Tensor>
         string path = Path.Combine(cacheFolder, $"segmenter-{hash}.safetensors");
         if (File.Exists(path))
         {
-            var loaded = new GlyphSegmenter(sampler.Kinds.Count + 1, options.Width);
+            var loaded = new GlyphSegmenter(sampler.Kinds.Count + 1, options.Width) { KindNames = sampler.Kinds.Select(k => k.Name).ToArray() };
             Runtime.StateDictFile.Load(loaded, path, nameof(GlyphSegmenter));
             loaded.eval();
             return loaded;

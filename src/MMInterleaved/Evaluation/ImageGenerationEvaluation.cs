@@ -27,8 +27,11 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
 
     /// <summary>Scores images [n, 3, S, S] generated for <paramref name="queries"/> (each with <c>layout</c> and
     /// <c>grid_side</c> metadata and the real scene as its last image), and optionally their conditions' spread; with
-    /// <paramref name="inception"/> (pytorch-fid's weights loaded) also the real <c>fid</c> against the real scenes.</summary>
-    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, double? conditionSpread = null, Inception.FidInceptionV3? inception = null)
+    /// <paramref name="inception"/> (pytorch-fid's weights loaded) also the real <c>fid</c> against the real scenes, and with
+    /// <paramref name="segmenter"/> (one that knows its kinds) the glyph kind of every cell (<c>cell_kind</c>) and kind and
+    /// colour together (<c>cell_fidelity</c>), with baseline and ceiling.</summary>
+    public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, double? conditionSpread = null, Inception.FidInceptionV3? inception = null,
+        GlyphSegmenter? segmenter = null)
     {
         if (queries.Count == 0 || generated.shape[0] != queries.Count)
             throw new ArgumentException($"ImageGenerationEvaluation: {generated.shape[0]} images for {queries.Count} prompts; give one image per prompt.");
@@ -79,6 +82,7 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         metrics["cell_color_mutual_information_bits"] = Confusion.MutualInformationBits;
         metrics["cell_color_dependence_p"] = Confusion.DependenceP();
         if (conditionSpread is double spread) metrics["condition_spread"] = spread;
+        if (segmenter?.KindNames is { } kinds) AddKinds(Add, layouts, sides, segmenter, kinds);
         if (inception is not null)
             using (var scenes = stack(queries.Select(q => q.Images.Last().Load()).ToArray()))
                 metrics["fid"] = inception.Distance(this.generated, scenes);
@@ -142,6 +146,44 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "confusion.json"), JsonSerializer.Serialize(confusion, options));
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, "index.html"), html.Append("</table></body></html>\n").ToString());
     }
+
+    // Cell fidelity with the segmenter's kind reading (CellKindReader): kind right, kind and colour right, each against the
+    // prompt's own layout, another prompt's (the caption-blind baseline) and on the real scene (the ceiling).
+    private void AddKinds(Action<string, IEnumerable<double>> add, CellLayout[] layouts, int[] sides, GlyphSegmenter segmenter, IReadOnlyList<string> kinds)
+    {
+        int n = queries.Count;
+        double[] kind = new double[n], kindOther = new double[n], kindReal = new double[n], both = new double[n], bothReal = new double[n];
+        for (int i = 0; i < n; i++)
+        {
+            int size = (int)generated.shape[^1];
+            int[] classes;
+            using (var image = generated[i]) classes = segmenter.Segment(image);
+            int[] realClasses;
+            using (var scene = queries[i].Images.Last().Load()) realClasses = segmenter.Segment(scene);
+            var next = layouts[(i + 1) % n];
+            var read = CellKindReader.ReadCells(classes, size, sides[i], layouts[i].Positions, kinds);
+            var readReal = CellKindReader.ReadCells(realClasses, size, sides[i], layouts[i].Positions, kinds);
+            kind[i] = KindPercent(read, layouts[i]);
+            kindOther[i] = KindPercent(CellKindReader.ReadCells(classes, size, sides[(i + 1) % n], next.Positions, kinds), next);
+            kindReal[i] = KindPercent(readReal, layouts[i]);
+            both[i] = BothPercent(read, readings[i], layouts[i]);
+            using (var scene = queries[i].Images.Last().Load())
+                bothReal[i] = BothPercent(readReal, CellColorReader.ReadCells(scene, sides[i], layouts[i].Positions), layouts[i]);
+        }
+        add("cell_kind", kind);
+        add("cell_kind_other_scene", kindOther);
+        add("cell_kind_own_minus_other", kind.Zip(kindOther, (a, b) => a - b));
+        add("cell_kind_real", kindReal);
+        add("cell_fidelity", both);
+        add("cell_fidelity_real", bothReal);
+    }
+
+    private static double KindPercent(string[] read, CellLayout layout) =>
+        layout.Cells.Count == 0 ? double.NaN : 100.0 * read.Zip(layout.Kinds, (r, k) => r == k ? 1 : 0).Sum() / layout.Cells.Count;
+
+    private static double BothPercent(string[] kinds, string[] colors, CellLayout layout) =>
+        layout.Cells.Count == 0 ? double.NaN
+            : 100.0 * Enumerable.Range(0, layout.Cells.Count).Count(j => kinds[j] == layout.Kinds[j] && colors[j] == layout.Cells[j].Color) / layout.Cells.Count;
 
     private static CellLayout Layout(InterleavedDocument query) => CellLayout.Parse(query.Meta(Data.Tasks.GridTextToImageTask.LayoutKey)
         ?? throw new ArgumentException($"held-out document {query.Id} has no '{Data.Tasks.GridTextToImageTask.LayoutKey}' metadata: its image cannot be read cell by cell."));

@@ -32,7 +32,7 @@ public sealed class SegmentationEvaluation : ITaskEvaluation
     /// FID with <paramref name="inception"/>, as <see cref="ImageGenerationEvaluation"/>).</summary>
     public SegmentationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, GlyphSegmenter segmenter, double? conditionSpread = null, Inception.FidInceptionV3? inception = null)
     {
-        CellColors = new ImageGenerationEvaluation(queries, generated, conditionSpread, inception);
+        CellColors = new ImageGenerationEvaluation(queries, generated, conditionSpread, inception, segmenter);
         this.queries = queries;
         int n = queries.Count, classes = segmenter.ClassCount;
         maps = new int[n][];

@@ -62,12 +62,13 @@ public sealed class TaskEvaluator
     /// <summary>
     /// Text-to-image fidelity on <paramref name="queries"/> (documents whose last segment is the real image, with
     /// <c>layout</c> metadata): the image after everything before it is generated (seed 0, one per prompt, in batches) and
-    /// read cell by cell (<see cref="ImageGenerationEvaluation"/>).
+    /// read cell by cell (<see cref="ImageGenerationEvaluation"/>); with <paramref name="cellKinds"/> also each cell's glyph
+    /// kind, by the <see cref="Segmenter"/> (made on first use: minutes).
     /// </summary>
-    public ImageGenerationEvaluation EvaluateImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling = null)
+    public ImageGenerationEvaluation EvaluateImages(IReadOnlyList<InterleavedDocument> queries, ImageSamplingOptions? sampling = null, bool cellKinds = false)
     {
         var (images, spread) = GenerateLastImages(queries, sampling);
-        using (images) return new ImageGenerationEvaluation(queries, images, spread, Inception?.Value);
+        using (images) return new ImageGenerationEvaluation(queries, images, spread, Inception?.Value, cellKinds ? Segmenter?.Value : null);
     }
 
     /// <summary>

@@ -197,6 +197,12 @@ public sealed class InterleavedGenerationTests : IDisposable
         Assert.Equal(perfect.Metrics["miou_real"], perfect.Metrics["miou"], 12);
         Assert.Equal(result.Metrics["miou_real"], perfect.Metrics["miou_real"], 12);
         Assert.True(perfect.Metrics["miou"] > perfect.Metrics["miou_other_map"] + 0.1, $"own {perfect.Metrics["miou"]:F3}, other {perfect.Metrics["miou_other_map"]:F3}");
+        // the cells' glyph kinds, read from the same segmentations: the real scenes reach the kind ceiling, both right
+        // (kind and colour) at most either alone
+        Assert.Equal(perfect.Metrics["cell_kind_real"], perfect.Metrics["cell_kind"], 12);
+        Assert.True(perfect.Metrics["cell_kind"] >= 50, $"kind read right in {perfect.Metrics["cell_kind"]:F0} % of real cells");
+        Assert.True(perfect.Metrics["cell_fidelity"] <= Math.Min(perfect.Metrics["cell_kind"], perfect.Metrics["cell_color"]) + 1e-9);
+        Assert.True(result.Metrics.ContainsKey("cell_kind_other_scene") && result.Metrics.ContainsKey("cell_fidelity_real"));
         Assert.InRange(perfect.Metrics["miou_se"], 1e-6, 0.5);
         Assert.InRange(perfect.Metrics["fid_glyph"], -1e-4, 1e-4);                         // identical sets (rounding may go below 0)
         Assert.True(result.Metrics["fid_glyph"] > 1e-3, $"fid_glyph of an untrained model {result.Metrics["fid_glyph"]}");
