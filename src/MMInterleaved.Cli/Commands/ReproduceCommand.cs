@@ -15,7 +15,7 @@ public static class ReproduceCommand
     {
         var experiment = new Argument<string>("experiment")
         {
-            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {FewShotExperiment.Id} (Figure 6 left, evaluates the token-efficiency runs), {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), or all.",
+            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {FewShotExperiment.Id} (Figure 6 left, evaluates the token-efficiency runs), {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), {string.Join(", ", GenerationCatalog.All.Select(e => e.Id))} (generation: Table 6c), or all.",
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
@@ -44,7 +44,8 @@ public static class ReproduceCommand
                 ReportsOnly = parse.GetValue(reportsOnly), OutFolder = parse.GetValue(output) ?? Defaults.OutFolder,
                 Command = "mmi reproduce " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "reproduce").Skip(1)),
             };
-            var results = Reproduction.Run(request, line => AnsiConsole.MarkupLine(line.StartsWith(' ') ? Markup.Escape(line) : $"[bold]{Markup.Escape(line)}[/]")).Experiments;
+            var outcome = Reproduction.Run(request, line => AnsiConsole.MarkupLine(line.StartsWith(' ') ? Markup.Escape(line) : $"[bold]{Markup.Escape(line)}[/]"));
+            var results = outcome.Experiments;
             string folder = request.OutFolder;
 
             // one small table per experiment, only the columns it measured, so it stays readable in an 80-column terminal
@@ -56,6 +57,14 @@ public static class ReproduceCommand
                 foreach (var c in shown) table.AddColumn(new TableColumn(c.Header).RightAligned());
                 foreach (var v in r.Summary)
                     table.AddRow([Markup.Escape(v.Label), .. shown.Select(c => Markup.Escape(v.Metrics.GetValueOrDefault(c.Metric)?.ToString() ?? "–"))]);
+                AnsiConsole.Write(table);
+            }
+            foreach (var g in outcome.Generation)
+            {
+                var table = new Table().Border(TableBorder.Rounded).Title(Markup.Escape($"{g.Id}: {g.Verdict}")).AddColumn("arm").AddColumn(new TableColumn(g.Metric).RightAligned()).AddColumn(new TableColumn("paper").RightAligned());
+                foreach (var (arm, metrics) in g.Summary)
+                    table.AddRow(Markup.Escape(arm), Markup.Escape(metrics.TryGetValue(g.Metric, out var m) ? FormattableString.Invariant($"{m.Mean:0.###} ± {m.Std:0.###}") : "–"),
+                        g.Paper.TryGetValue(arm, out var p) ? p.ToString("0.00", System.Globalization.CultureInfo.InvariantCulture) : "");
                 AnsiConsole.Write(table);
             }
             AnsiConsole.MarkupLine($"Results, charts and summary: [bold]{Markup.Escape(Path.GetFullPath(folder))}[/] (summary.html opens offline).");

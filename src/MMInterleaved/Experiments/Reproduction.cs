@@ -34,10 +34,12 @@ public static class Reproduction
     {
         if (request.ReportsOnly) return RewriteReports(request, log);
         string id = request.Experiment;
+        IReadOnlyList<GenerationExperiment> generation = id == "all" ? GenerationCatalog.All : GenerationCatalog.Find(id) is { } g ? [g] : [];
         IReadOnlyList<AblationExperiment> chosen = id switch
         {
             "all" => AblationCatalog.All,
             FewShotExperiment.Id or EfficiencyExperiment.Id => [],
+            _ when generation.Count > 0 => [],
             _ => [AblationCatalog.Get(id)],   // an unknown id throws, naming the known ones
         };
         var settings = SettingsFor(request);
@@ -89,8 +91,29 @@ public static class Reproduction
                 $"  MMFS over no MMFS: FLOPs {o.Flops:+0%;-0%}, parameters {o.Parameters:+0%;-0%}, step time {o.Runtime:+0%;-0%}, step memory {o.Memory:+0%;-0%} (paper +2%, +2%, +6%, +3%); 8x tokens without MMFS over MMFS: FLOPs {m.Flops:F2}x, time {m.Runtime:F2}x (paper 2.8x, 1.3x)"));
         }
 
+        var generated = new List<GenerationResult>();
+        foreach (var experiment in generation)
+        {
+            var generationSettings = GenerationSettingsFor(request);
+            log?.Invoke($"{experiment.Title}: {experiment.Arms.Count * generationSettings.Seeds.Count} runs of {generationSettings.Steps} steps ({generationSettings.Preset}{(request.Quick ? ", quick" : "")})");
+            var result = GenerationRunner.Run(experiment, generationSettings, request.Command, log);
+            GenerationRunner.Write(result, folder);
+            log?.Invoke($"  Verdict: {result.Verdict}. {result.Reason}");
+            generated.Add(result);
+        }
+
         WriteSummary(folder);
-        return new ReproductionOutcome(results, curves, efficiency, settings);
+        return new ReproductionOutcome(results, curves, efficiency, settings) { Generation = generated };
+    }
+
+    /// <summary>The settings a request runs the generation experiments with (its seeds, steps, parallelism and resume).</summary>
+    public static GenerationSettings GenerationSettingsFor(ReproductionRequest request)
+    {
+        var settings = request.Quick ? GenerationSettings.Quick : GenerationSettings.Full;
+        if (request.Seeds is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
+        if (request.Steps is int s) settings = settings with { Steps = s };
+        if (request.Parallelism is int p) settings = settings with { Parallelism = p };
+        return settings with { Resume = request.Resume };
     }
 
     // The reports of every result in the folder, made again from its JSON.

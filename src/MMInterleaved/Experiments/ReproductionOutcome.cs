@@ -6,4 +6,8 @@ namespace MMInterleaved.Experiments;
 /// <param name="Efficiency">The efficiency measurement, when it ran.</param>
 /// <param name="Settings">The settings the ablations ran with (the run-folder policy included).</param>
 public sealed record ReproductionOutcome(IReadOnlyList<ExperimentResult> Experiments, IReadOnlyList<FewShotResult> FewShot, EfficiencyResult? Efficiency,
-    ExperimentSettings Settings);
+    ExperimentSettings Settings)
+{
+    /// <summary>The generation experiments run this time (<see cref="GenerationCatalog"/>).</summary>
+    public IReadOnlyList<GenerationResult> Generation { get; init; } = [];
+}

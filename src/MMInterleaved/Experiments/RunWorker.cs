@@ -54,32 +54,38 @@ public static class RunWorker
         string name = Path.GetFileName(Path.GetFullPath(spec.Folder));
         string specPath = Path.Combine(parent, $"{name}.{SpecFile}"), logPath = Path.Combine(parent, $"{name}.{LogFile}");
         Runtime.AtomicFile.WriteAllText(specPath, JsonSerializer.Serialize(spec with { Folder = Path.GetFullPath(spec.Folder) }, Json));
-        var start = new ProcessStartInfo(launcher.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var argument in launcher.Arguments.Append(Verb).Append(specPath)) start.ArgumentList.Add(argument);
-        start.Environment["MMI_QUICK"] = null;   // the worker runs the spec's settings, whatever this process's mode
-        string last = "";
-        using (var log = new StreamWriter(logPath))
-        using (var process = Process.Start(start) ?? throw new InvalidOperationException($"{spec.Variant} seed {spec.Seed}: cannot start {launcher.FileName}."))
-        {
-            void Write(string? line)
-            {
-                if (line is null) return;
-                lock (log)
-                {
-                    log.WriteLine(line);
-                    if (line.Trim().Length > 0) last = line.Trim();
-                }
-            }
-            process.OutputDataReceived += (_, e) => Write(e.Data);
-            process.ErrorDataReceived += (_, e) => Write(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-                throw new InvalidOperationException($"{spec.Variant} seed {spec.Seed}: the worker process failed (exit {process.ExitCode}): {last} (log: {logPath})");
-        }
+        Start(launcher, [Verb, specPath], logPath, $"{spec.Variant} seed {spec.Seed}");
         return AblationRun.FinishedRecord(variant, spec.Seed, spec.Settings, spec.Folder, experiment.Training)
             ?? throw new InvalidOperationException($"{spec.Variant} seed {spec.Seed}: the worker finished but left no matching {AblationRun.FinishedFile} in {spec.Folder} (log: {logPath}).");
+    }
+
+    /// <summary>Runs `mmi` with <paramref name="arguments"/> (quick mode off: the arguments say what to run) and waits,
+    /// its output in <paramref name="logPath"/>; a failure throws, naming <paramref name="name"/>, the exit code, the last
+    /// line written and the log.</summary>
+    internal static void Start((string FileName, IReadOnlyList<string> Arguments) launcher, IEnumerable<string> arguments, string logPath, string name)
+    {
+        var start = new ProcessStartInfo(launcher.FileName) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var argument in launcher.Arguments.Concat(arguments)) start.ArgumentList.Add(argument);
+        start.Environment["MMI_QUICK"] = null;
+        string last = "";
+        using var log = new StreamWriter(logPath);
+        using var process = Process.Start(start) ?? throw new InvalidOperationException($"{name}: cannot start {launcher.FileName}.");
+        void Write(string? line)
+        {
+            if (line is null) return;
+            lock (log)
+            {
+                log.WriteLine(line);
+                if (line.Trim().Length > 0) last = line.Trim();
+            }
+        }
+        process.OutputDataReceived += (_, e) => Write(e.Data);
+        process.ErrorDataReceived += (_, e) => Write(e.Data);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{name}: the worker process failed (exit {process.ExitCode}): {last} (log: {logPath})");
     }
 
     /// <summary>The worker side: reads a spec and trains it with one intra-op thread (the record lands in its folder).</summary>

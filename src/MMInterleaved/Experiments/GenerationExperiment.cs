@@ -1,0 +1,26 @@
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// One of the paper's generation claims re-run on a built-in generation task: the arms trained (every seed of each),
+/// the metric that decides it, the comparison (better, worse) as the paper finds it, and the paper's numbers. Run by
+/// <see cref="GenerationRunner"/>; listed in <see cref="GenerationCatalog"/>.
+/// </summary>
+/// <param name="Id">Command-line name (`mmi reproduce seg-to-image`).</param>
+/// <param name="Title">Heading, with the paper's table.</param>
+/// <param name="Claim">What the paper claims.</param>
+/// <param name="Task">The built-in task trained and scored (glyph-seg-to-image, …).</param>
+/// <param name="Arms">The arms.</param>
+/// <param name="Metric">The score key that decides the comparison (e.g. <c>miou</c>).</param>
+/// <param name="Better">The arm the paper finds better.</param>
+/// <param name="Worse">The arm it beats.</param>
+/// <param name="Paper">The paper's value of <paramref name="Metric"/> per arm, and its ground-truth row under "real".</param>
+public sealed record GenerationExperiment(string Id, string Title, string Claim, string Task, IReadOnlyList<GenerationArm> Arms,
+    string Metric, string Better, string Worse, IReadOnlyDictionary<string, double> Paper)
+{
+    /// <summary>Glyph grid side of the task's scenes.</summary>
+    public int GridSide { get; init; } = 1;
+
+    /// <summary>The arm of that name.</summary>
+    public GenerationArm Arm(string name) => Arms.FirstOrDefault(a => a.Name == name)
+        ?? throw new ArgumentException($"experiment {Id} has no arm '{name}'; it has {string.Join(", ", Arms.Select(a => a.Name))}.");
+}

@@ -1,0 +1,165 @@
+using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Text;
+using System.Text.Json;
+using MMInterleaved.Data;
+using MMInterleaved.Data.Glyphs;
+using MMInterleaved.Evaluation;
+using MMInterleaved.Model;
+using MMInterleaved.Pipeline;
+using MMInterleaved.Training;
+using static TorchSharp.torch;
+
+namespace MMInterleaved.Experiments;
+
+/// <summary>
+/// Runs a generation experiment's arms × seeds: each run trains as `mmi train` does (the experiment's task and grid, the
+/// settings' recipe) and is scored on the Test split as `mmi eval` does; then per arm the mean and SD over seeds, the
+/// one-sided paired seed test of the deciding metric and a verdict. Under `mmi` the runs go to `mmi train` / `mmi eval`
+/// worker processes, <see cref="GenerationSettings.Parallelism"/> at once with one thread each; elsewhere (notebooks,
+/// tests, quick mode) they run in this process, one after another.
+/// </summary>
+public static class GenerationRunner
+{
+    /// <summary>Runs <paramref name="experiment"/>; <paramref name="log"/> hears a line per finished run.</summary>
+    public static GenerationResult Run(GenerationExperiment experiment, GenerationSettings settings, string command = "", Action<string>? log = null)
+    {
+        var jobs = experiment.Arms.SelectMany(a => settings.Seeds.Select(s => (Arm: a, Seed: s))).ToList();
+        bool inProcesses = !settings.IsQuick && settings.Parallelism > 1 && RunWorker.Launcher is not null;
+        var records = new List<GenerationRunRecord>();
+        Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = inProcesses ? settings.Parallelism : 1 }, job =>
+        {
+            string folder = Path.Combine(settings.RunsFolder, experiment.Id, $"{job.Arm.Name}-seed{job.Seed}");
+            var record = settings.Resume ? Finished(job.Arm, job.Seed, folder) : null;
+            record ??= inProcesses ? InWorkers(experiment, job.Arm, job.Seed, settings, folder) : InProcess(experiment, job.Arm, job.Seed, settings, folder);
+            lock (records)
+            {
+                records.Add(record);
+                log?.Invoke(FormattableString.Invariant($"  [{records.Count}/{jobs.Count}] {job.Arm.Name} seed {job.Seed}: {experiment.Metric} {record.Metrics.GetValueOrDefault(experiment.Metric, double.NaN):0.###} ({record.TrainSeconds / 60:0.#} min)"));
+            }
+        });
+        var ordered = jobs.Select(j => records.Single(r => r.Arm == j.Arm.Name && r.Seed == j.Seed)).ToList();
+        return Summarise(experiment, settings, ordered, command);
+    }
+
+    /// <summary>Per-arm summaries, the paired seed test and the verdict from finished runs.</summary>
+    public static GenerationResult Summarise(GenerationExperiment experiment, GenerationSettings settings, IReadOnlyList<GenerationRunRecord> runs, string command)
+    {
+        var summary = experiment.Arms.Where(a => runs.Any(r => r.Arm == a.Name)).ToDictionary(a => a.Name, a =>
+        {
+            var mine = runs.Where(r => r.Arm == a.Name).ToList();
+            return (IReadOnlyDictionary<string, MetricSummary>)mine.SelectMany(r => r.Metrics.Keys).Distinct()
+                .ToDictionary(m => m, m => MetricSummary.Of(mine.Select(r => r.Metrics.GetValueOrDefault(m, double.NaN))));
+        });
+        var seeds = settings.Seeds.Where(s => runs.Any(r => r.Arm == experiment.Better && r.Seed == s) && runs.Any(r => r.Arm == experiment.Worse && r.Seed == s)).ToList();
+        double Value(string arm, long seed) => runs.Single(r => r.Arm == arm && r.Seed == seed).Metrics.GetValueOrDefault(experiment.Metric, double.NaN);
+        PairedSeedTest? test = seeds.Count >= 2 ? PairedSeedTest.Of(seeds.Select(s => Value(experiment.Better, s)).ToList(), seeds.Select(s => Value(experiment.Worse, s)).ToList()) : null;
+        var (verdict, reason) = settings.IsQuick ? ("inconclusive", "quick mode: a few steps of the tiny preset measure nothing; the verdict needs the full run.")
+            : test is null ? ("inconclusive", "fewer than two paired seeds: no spread to test against.")
+            : double.IsNaN(test.OneSidedP) ? ("inconclusive", "the metric is missing from some runs.")
+            : test.OneSidedP < 0.05 ? ("reproduced", $"{experiment.Better} beats {experiment.Worse} on {experiment.Metric}: {test}.")
+            : test.MeanDifference <= 0 ? ("not reproduced", $"{experiment.Better} does not beat {experiment.Worse} on {experiment.Metric}: {test}.")
+            : ("inconclusive", $"{experiment.Better} is ahead on {experiment.Metric} but not significantly at this seed count: {test}.");
+        return new GenerationResult(experiment.Id, experiment.Title, experiment.Claim, command, DateTime.UtcNow,
+            $"{RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores", settings, runs, summary,
+            experiment.Metric, experiment.Better, experiment.Worse, test, verdict, reason, experiment.Paper);
+    }
+
+    /// <summary>Writes <c>{id}.json</c> and <c>{id}.md</c> (the table: per arm mean ± SD over seeds, the paper's value,
+    /// the test and verdict) into <paramref name="folder"/>.</summary>
+    public static void Write(GenerationResult result, string folder)
+    {
+        Directory.CreateDirectory(folder);
+        ResultFile.Save(result, Path.Combine(folder, result.Id + ".json"));
+        string[] columns = [result.Metric, result.Metric + "_other_map", result.Metric + "_own_minus_other", result.Metric + "_real", "fid_glyph", "cell_color", "cell_kind"];
+        columns = columns.Where(c => result.Summary.Values.Any(s => s.ContainsKey(c))).ToArray();
+        var md = new StringBuilder($"# {result.Title}\n\n{result.Claim}\n\n**Verdict: {result.Verdict}.** {result.Reason}\n\n");
+        md.Append($"Mean ± SD over {result.Settings.Seeds.Count} seeds ({result.Settings.TestPrompts} Test prompts per run; {result.Settings.Steps} steps, preset {result.Settings.Preset}).\n\n");
+        md.Append("| arm | " + string.Join(" | ", columns) + " | paper |\n|---|" + string.Concat(columns.Select(_ => "---|")) + "---|\n");
+        foreach (var (arm, metrics) in result.Summary)
+            md.Append($"| {arm} | " + string.Join(" | ", columns.Select(c => metrics.TryGetValue(c, out var m) ? Format(m) : "–")) +
+                $" | {(result.Paper.TryGetValue(arm, out var p) ? p.ToString("0.00", CultureInfo.InvariantCulture) : "")} |\n");
+        md.Append($"\nPer run: {string.Join("; ", result.Runs.Select(r => FormattableString.Invariant($"{r.Arm} seed {r.Seed} {r.Metrics.GetValueOrDefault(result.Metric, double.NaN):0.###}")))}.\n");
+        md.Append($"\nCommand: `{result.Command}`. Machine: {result.Machine}.\n");
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, result.Id + ".md"), md.ToString());
+    }
+
+    private static string Format(MetricSummary m) => m.N > 1 ? FormattableString.Invariant($"{m.Mean:0.###} ± {m.Std:0.###}") : FormattableString.Invariant($"{m.Mean:0.###}");
+
+    private const string ScoresFile = "test_scores.json";
+
+    private static TrainingArgs Args(GenerationExperiment experiment, GenerationSettings settings, long seed) => new()
+    {
+        Model = settings.Preset, Task = experiment.Task, GridSide = experiment.GridSide, BatchSize = settings.BatchSize, Seed = seed, EvalExamples = 0,
+        Optimization = new TrainingConfig
+        {
+            Steps = settings.Steps, WarmupSteps = settings.WarmupSteps, CheckpointEvery = settings.IsQuick ? 0 : 100,
+            Groups = TrainingConfig.MmfsGroups(TrainingConfig.DefaultGateScale, TrainingConfig.DefaultOffsetScale, settings.UNetScale),
+        },
+    };
+
+    private static ModelConfig Config(GenerationExperiment experiment, GenerationArm arm, GenerationSettings settings, long seed) =>
+        arm.Configure(TrainingRun.WithImageDecoderFor(Args(experiment, settings, seed), ModelPresets.Resolve(settings.Preset))).Validated();
+
+    // A run whose folder holds its Test scores (written last) is finished.
+    private static GenerationRunRecord? Finished(GenerationArm arm, long seed, string folder)
+    {
+        string scores = Path.Combine(folder, ScoresFile);
+        if (!File.Exists(scores)) return null;
+        var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores), ResultFile.Json)!;
+        return new GenerationRunRecord(arm.Name, seed, metrics, TrainSeconds(folder), folder);
+    }
+
+    private static double TrainSeconds(string folder)
+    {
+        string log = Path.Combine(folder, "metrics.jsonl");
+        if (!File.Exists(log)) return double.NaN;
+        var last = File.ReadLines(log).LastOrDefault(l => l.Contains("\"elapsed_s\"", StringComparison.Ordinal));
+        return last is null ? double.NaN : JsonDocument.Parse(last).RootElement.GetProperty("elapsed_s").GetDouble();
+    }
+
+    private static GenerationRunRecord InProcess(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        var args = Args(experiment, settings, seed);
+        var run = TrainingRun.Create(folder, args, Config(experiment, arm, settings, seed));
+        run.Run();
+        var pipeline = MMInterleavedPipeline.FromPretrained(folder);
+        var (_, test) = TrainingRun.OpenSources(args, pipeline.Config.Vision.ImageSize, DataSplit.Test);
+        var segmenterOptions = settings.SegmenterSteps is int steps ? new SegmenterTrainingOptions(Steps: steps, BatchSize: 4, Width: 8) : null;
+        var evaluator = new TaskEvaluator(pipeline)
+        {
+            Segmenter = new(() => test is Data.Tasks.GridTask { Sampler: GlyphSceneSampler glyphs }
+                ? GlyphSegmenter.ForSampler(glyphs, settings.IsQuick ? Path.Combine(settings.RunsFolder, "segmenters") : GlyphSegmenter.DefaultCacheFolder, segmenterOptions) : null),
+        };
+        var sampling = TaskEvaluator.DefaultImageSampling with { Steps = settings.SamplingSteps };
+        var queries = test.Take(settings.TestPrompts).ToList();
+        ITaskEvaluation scores = TaskEvaluator.MetricOf(queries) switch
+        {
+            TaskMetric.Segmentation => evaluator.EvaluateSegmentation(queries, evaluator.Segmenter.Value!, sampling),
+            TaskMetric.Story => evaluator.EvaluateStory(queries, false, sampling),
+            _ => evaluator.EvaluateImages(queries, sampling),
+        };
+        scores.Write(Path.Combine(folder, "test"));
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(scores.Metrics, ResultFile.Json));
+        return Finished(arm, seed, folder)!;
+    }
+
+    private static GenerationRunRecord InWorkers(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
+        string config = Path.GetFullPath(folder) + ".config.json";
+        Runtime.AtomicFile.WriteAllText(config, Config(experiment, arm, settings, seed).ToJson());
+        var args = Args(experiment, settings, seed);
+        string I(double x) => x.ToString(CultureInfo.InvariantCulture);
+        RunWorker.Start(RunWorker.Launcher!.Value, ["train", "--preset", config, "--task", experiment.Task, "--grid", I(experiment.GridSide), "--steps", I(settings.Steps),
+            "--batch-size", I(settings.BatchSize), "--warmup", I(settings.WarmupSteps), "--checkpoint-every", "100", "--eval-examples", "0",
+            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder], folder + ".train.log", $"{arm.Name} seed {seed}, training");
+        string scores = Path.Combine(folder, ScoresFile + ".tmp");
+        RunWorker.Start(RunWorker.Launcher!.Value, ["eval", "--run", folder, "--split", "Test", "--examples", I(settings.TestPrompts), "--sampling-steps", I(settings.SamplingSteps),
+            "--threads", "1", "--out", Path.Combine(folder, "test"), "--json", scores], folder + ".eval.log", $"{arm.Name} seed {seed}, evaluation");
+        File.Move(scores, Path.Combine(folder, ScoresFile), overwrite: true);
+        return Finished(arm, seed, folder)!;
+    }
+}
