@@ -17,7 +17,7 @@ public static class TrainCommand
         var d = TrainingArgs.Default;
         var o = d.Optimization;
         var preset = new Option<string>("--preset") { Description = "Model: tiny, small (the ablation model), paper, or a path to a config.json.", DefaultValueFactory = _ => d.Model };
-        var task = new Option<string>("--task") { Description = "Built-in task: glyph-caption, glyph-vqa, glyph-grounding, glyph-fewshot, glyph-multi-image, glyph-text-to-image, glyph-seg-to-image (the joint loss: a preset model gets its image decoder) (or fashion-… with Fashion-MNIST installed).", DefaultValueFactory = _ => d.Task };
+        var task = new Option<string>("--task") { Description = "Built-in task: glyph-caption, glyph-vqa, glyph-grounding, glyph-fewshot, glyph-multi-image, glyph-text-to-image, glyph-seg-to-image, glyph-story (the joint loss: a preset model gets its image decoder) (or fashion-… with Fashion-MNIST installed); a mixture such as glyph-vqa+glyph-text-to-image trains on its tasks in turn and is scored on the first.", DefaultValueFactory = _ => d.Task };
         var data = new Option<string?>("--data") { Description = "Train on a JSON-Lines document file instead of a task (format: docs/data-format.md); its last tenth is held out." };
         var steps = new Option<int>("--steps") { Description = "Optimizer steps (with --resume: a larger number extends the run, its schedule stretched to the new total).", DefaultValueFactory = _ => o.Steps };
         var batch = new Option<int>("--batch-size") { Description = "Packed sequences per step.", DefaultValueFactory = _ => d.BatchSize };

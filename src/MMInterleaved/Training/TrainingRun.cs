@@ -166,7 +166,7 @@ public sealed class TrainingRun
 
     /// <summary>The training and held-out documents <paramref name="args"/> name: the task's train split and its
     /// <paramref name="heldOut"/> split (validation by default; Test for final numbers), or a document file's first nine
-    /// tenths and last tenth.</summary>
+    /// tenths and last tenth. A task mixture "a+b" trains on a and b in turn (one document each) and holds out a's.</summary>
     public static (IDocumentSource Train, IDocumentSource Eval) OpenSources(TrainingArgs args, int imageSize, DataSplit heldOut = DataSplit.Validation)
     {
         if (args.DataFile is string file)
@@ -177,8 +177,11 @@ public sealed class TrainingRun
                     new ListDocumentSource("file-eval", documents.Skip(documents.Count - held).ToList()));
         }
         var scene = new GlyphSceneOptions(ImageSize: imageSize, GridSide: args.GridSide);
-        return (GridTasks.Create(args.Task, new GridTaskOptions(args.Seed, DataSplit.Train, scene) { QuestionsPerImage = args.QuestionsPerImage, Questions = args.Questions }),
-                GridTasks.Create(args.Task, new GridTaskOptions(args.Seed, heldOut, scene) { Questions = args.Questions }));
+        var parts = args.Task.Split('+', StringSplitOptions.TrimEntries);
+        IDocumentSource Train(string task) => GridTasks.Create(task, new GridTaskOptions(args.Seed, DataSplit.Train, scene) { QuestionsPerImage = args.QuestionsPerImage, Questions = args.Questions });
+        // a mixture ("glyph-vqa+glyph-text-to-image") alternates its tasks document by document and is scored on the first
+        var train = parts.Length == 1 ? Train(parts[0]) : new MixedDocumentSource(args.Task, parts.Select(Train).ToList(), Enumerable.Range(0, parts.Length).ToList());
+        return (train, GridTasks.Create(parts[0], new GridTaskOptions(args.Seed, heldOut, scene) { Questions = args.Questions }));
     }
 
     private StepLoss Loss(InterleavedBatch batch)
