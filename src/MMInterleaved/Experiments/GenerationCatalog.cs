@@ -19,8 +19,27 @@ public static class GenerationCatalog
         "miou", "mmfs", "no-unet-mmfs",
         new Dictionary<string, double> { ["mmfs"] = 0.40, ["no-unet-mmfs"] = 0.00, ["real"] = 0.58 });
 
+    /// <summary>
+    /// Table 5b-style storytelling (the last frame of a glyph story from the frames and sentences before it) with and
+    /// without MMFS in the image decoder, and the reference's previous-image-only MMFS against reading every earlier
+    /// frame (<see cref="Diffusion.DecoderMmfsImages.AllPrevious"/>). Decided on the cells' colours of the generated last
+    /// frame; the paper reports CLIP similarity and FID on VIST, not comparable numbers, so there is no paper row.
+    /// </summary>
+    public static GenerationExperiment Story { get; } = new(
+        "story-decoder-mmfs", "Storytelling, MMFS in the image decoder (paper Table 5b; previous frame vs every earlier frame)",
+        "With MMFS the image decoder reads the earlier frames' detail, so a story's next frame keeps what persists and changes " +
+        "what the text says; without it everything must pass through the condition tokens.",
+        "glyph-story",
+        [
+            new("mmfs", "MMFS on the previous frame (reference)", c => c),
+            new("mmfs-all-previous", "MMFS on every earlier frame", c => c with { ImageDecoder = c.ImageDecoder! with { MmfsImages = Diffusion.DecoderMmfsImages.AllPrevious } }),
+            new("no-unet-mmfs", "no UNet MMFS", c => c with { ImageDecoder = c.ImageDecoder! with { Mmfs = null } }),
+        ],
+        "cell_color", "mmfs", "no-unet-mmfs",
+        new Dictionary<string, double>()) { GridSide = 2 };
+
     /// <summary>Every generation experiment.</summary>
-    public static IReadOnlyList<GenerationExperiment> All { get; } = [SegToImage];
+    public static IReadOnlyList<GenerationExperiment> All { get; } = [SegToImage, Story];
 
     /// <summary>The experiment of that id, or null.</summary>
     public static GenerationExperiment? Find(string id) => All.FirstOrDefault(e => e.Id == id);

@@ -71,7 +71,9 @@ public static class GenerationRunner
     {
         Directory.CreateDirectory(folder);
         ResultFile.Save(result, Path.Combine(folder, result.Id + ".json"));
-        string[] columns = [result.Metric, result.Metric + "_other_map", result.Metric + "_own_minus_other", result.Metric + "_real", "fid_glyph", "cell_color", "cell_kind"];
+        string[] columns = [result.Metric, result.Metric + "_other_map", result.Metric + "_own_minus_other", result.Metric + "_real", "fid_glyph", "cell_color", "cell_kind",
+            "cell_color_changed", "cell_color_unchanged", "cell_color_changed_copy_previous", "similarity", "similarity_previous"];
+        columns = columns.Distinct().ToArray();
         columns = columns.Where(c => result.Summary.Values.Any(s => s.ContainsKey(c))).ToArray();
         var md = new StringBuilder($"# {result.Title}\n\n{result.Claim}\n\n**Verdict: {result.Verdict}.** {result.Reason}\n\n");
         md.Append($"Mean ± SD over {result.Settings.Seeds.Count} seeds ({result.Settings.TestPrompts} Test prompts per run; {result.Settings.Steps} steps, preset {result.Settings.Preset}).\n\n");

@@ -50,4 +50,17 @@ public sealed class GenerationRunnerTests
         var again = Reproduction.Run(request with { Resume = true }, _ => { }).Generation[0];
         Assert.Equal(result.Runs.Select(r => r.Metrics["miou"]), again.Runs.Select(r => r.Metrics["miou"]));
     }
+
+    [Fact]
+    public void Quick_storytelling_trains_three_decoder_arms_and_scores_the_last_frames()
+    {
+        using var folder = new TempFolder();
+        var request = new ReproductionRequest { Experiment = "story-decoder-mmfs", Quick = true, OutFolder = folder.Path, Seeds = 1 };
+        var result = Assert.Single(Reproduction.Run(request, _ => { }).Generation);
+        Assert.Equal(["mmfs", "mmfs-all-previous", "no-unet-mmfs"], result.Runs.Select(r => r.Arm));
+        Assert.All(result.Runs, r => Assert.True(r.Metrics.ContainsKey("cell_color_changed") && r.Metrics.ContainsKey("similarity")));
+        string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, "story-decoder-mmfs");
+        Assert.Contains("\"AllPrevious\"", File.ReadAllText(Path.Combine(runs, "mmfs-all-previous-seed0", "config.json")));
+        Assert.Contains("\"Previous\"", File.ReadAllText(Path.Combine(runs, "mmfs-seed0", "config.json")));
+    }
 }
