@@ -87,6 +87,25 @@ public sealed class TrainCommandTests : IDisposable
     }
 
     [Fact]
+    public void A_story_run_is_scored_frame_by_frame_with_every_frame_generated_in_turn()
+    {
+        string run = Path.Combine(folder, "story");
+        var train = Mmi("train", "--preset", "tiny", "--task", "glyph-story", "--grid", "2", "--steps", "2", "--batch-size", "2",
+            "--eval-examples", "0", "--warmup", "1", "--out", run);
+        Assert.True(train.Code == 0, train.Output + train.Error);
+        string scores = Path.Combine(folder, "story-scores.json");
+        var eval = Mmi("eval", "--run", run, "--examples", "2", "--split", "Test", "--sampling-steps", "2", "--story-frames", "all", "--json", scores, "--out", Path.Combine(folder, "story-eval"));
+        Assert.True(eval.Code == 0, eval.Output + eval.Error);
+        var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores))!;
+        Assert.True(metrics["frames_scored"] >= 4);                 // two stories of at least three frames, all but the first generated
+        Assert.InRange(metrics["cell_color_unchanged_copy_previous"], 90, 100);
+        Assert.True(File.Exists(Path.Combine(folder, "story-eval", "story.html")));
+        var wrong = Mmi("eval", "--run", run, "--story-frames", "some");
+        Assert.NotEqual(0, wrong.Code);                             // a parse error: System.CommandLine names the allowed values
+        Assert.Contains("some", wrong.Output + wrong.Error);
+    }
+
+    [Fact]
     public void Seg_to_image_trains_with_the_map_as_the_first_image()
     {
         string run = Path.Combine(folder, "seg");
