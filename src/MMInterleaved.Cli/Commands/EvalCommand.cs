@@ -34,7 +34,7 @@ public static class EvalCommand
         var guidance = new Option<double>("--guidance-scale") { Description = "Classifier-free guidance scale of generated images (1 or less: off).", DefaultValueFactory = _ => defaults.GuidanceScale };
         var storyFrames = new Option<string>("--story-frames") { Description = "glyph-story: last (generate the last frame from the story before it, VIST-like) or all (every frame after the first in turn, each written back, Pororo-like).", DefaultValueFactory = _ => "last" };
         storyFrames.AcceptOnlyFromAmong("last", "all");
-        var cellKinds = new Option<bool>("--cell-kinds") { Description = "glyph-text-to-image: also read each cell's glyph kind with the scoring segmenter (cell_kind, and cell_fidelity: kind and colour right; trained once on real renders, about 3 minutes at 32 px, cached in artifacts/segmenters). glyph-seg-to-image always reports them." };
+        var cellKinds = new Option<bool>("--cell-kinds") { Description = "glyph-text-to-image: also read each cell's glyph kind with the scoring segmenter (cell_kind, and cell_fidelity: kind and colour right; fid_glyph in its features; trained once on real renders, about 3 minutes at 32 px, cached in artifacts/segmenters). glyph-seg-to-image always reports them." };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: all cores)." };
         var device = new Option<string?>("--device") { Description = $"cpu, cuda or cuda:N (default: ${DeviceSelection.EnvironmentVariable}, else CUDA when available)." };
         var command = new Command("eval", "Score a trained run on held-out documents, zero- or few-shot: official VQA accuracy (overall, per question and answer type) or the COCO caption metrics.")

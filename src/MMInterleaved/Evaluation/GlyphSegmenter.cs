@@ -83,6 +83,15 @@ public sealed class GlyphSegmenter : nn.Module<Tensor, Tensor>
         return map.mean([2L, 3L]).to(float64).MoveToOuterDisposeScope();
     }
 
+    /// <summary>FID-glyph between two image sets [N, 3, H, W] in [0, 1]: <see cref="FrechetDistance.Compute"/> of their
+    /// <see cref="Features"/>. Biased upwards at small N, so comparable only between sets of equal size.</summary>
+    public double Distance(Tensor a, Tensor b)
+    {
+        using var fa = Features(a);
+        using var fb = Features(b);
+        return FrechetDistance.Compute(fa, fb);
+    }
+
     /// <summary>The class of each pixel (row-major) of an image [3, H, W] in [0, 1].</summary>
     public int[] Segment(Tensor image)
     {

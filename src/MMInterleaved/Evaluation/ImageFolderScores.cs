@@ -46,9 +46,7 @@ public static class ImageFolderScores
 
         var sampler = new GlyphSceneSampler(new GlyphSceneOptions(ImageSize: size, GridSide: options.GridSide) { Kinds = options.Kinds });
         using var segmenter = GlyphSegmenter.ForSampler(sampler, options.SegmenterCacheFolder ?? GlyphSegmenter.DefaultCacheFolder, options.SegmenterTraining);
-        using (var fake = segmenter.Features(generated))
-        using (var real = segmenter.Features(truth))
-            scores["fid_glyph"] = FrechetDistance.Compute(fake, real);
+        scores["fid_glyph"] = segmenter.Distance(generated, truth);
 
         if ((options.InceptionWeights ?? FidInceptionV3.FindWeights()) is string weights)
         {

@@ -28,8 +28,9 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
     /// <summary>Scores images [n, 3, S, S] generated for <paramref name="queries"/> (each with <c>layout</c> and
     /// <c>grid_side</c> metadata and the real scene as its last image), and optionally their conditions' spread; with
     /// <paramref name="inception"/> (pytorch-fid's weights loaded) also the real <c>fid</c> against the real scenes, and with
-    /// <paramref name="segmenter"/> (one that knows its kinds) the glyph kind of every cell (<c>cell_kind</c>) and kind and
-    /// colour together (<c>cell_fidelity</c>), with baseline and ceiling.</summary>
+    /// <paramref name="segmenter"/> <c>fid_glyph</c> (<see cref="GlyphSegmenter.Distance"/> to the real scenes) and, when it
+    /// knows its kinds, the glyph kind of every cell (<c>cell_kind</c>) and kind and colour together (<c>cell_fidelity</c>),
+    /// with baseline and ceiling.</summary>
     public ImageGenerationEvaluation(IReadOnlyList<InterleavedDocument> queries, Tensor generated, double? conditionSpread = null, Inception.FidInceptionV3? inception = null,
         GlyphSegmenter? segmenter = null)
     {
@@ -83,6 +84,9 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
         metrics["cell_color_dependence_p"] = Confusion.DependenceP();
         if (conditionSpread is double spread) metrics["condition_spread"] = spread;
         if (segmenter?.KindNames is { } kinds) AddKinds(Add, layouts, sides, segmenter, kinds);
+        if (segmenter is not null)
+            using (var scenes = stack(queries.Select(q => q.Images.Last().Load()).ToArray()))
+                metrics["fid_glyph"] = segmenter.Distance(this.generated, scenes);
         if (inception is not null)
             using (var scenes = stack(queries.Select(q => q.Images.Last().Load()).ToArray()))
                 metrics["fid"] = inception.Distance(this.generated, scenes);
@@ -106,6 +110,13 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
 
     /// <summary>The generated images [n, 3, S, S] (CPU).</summary>
     public Tensor Images => generated;
+
+    /// <summary>The segmenter's class per pixel (row-major) of each generated image, when the kinds were read (null
+    /// otherwise); kept so that a segmentation score need not segment again.</summary>
+    public int[][]? Segmented { get; private set; }
+
+    /// <summary>The same for each real scene.</summary>
+    public int[][]? SegmentedReal { get; private set; }
 
     /// <summary>Writes <c>{i}-generated.png</c>, <c>{i}-real.png</c>, <c>image_scores.json</c> (per prompt: id, caption,
     /// scores, colours read), <c>scores.json</c>, <c>confusion.json</c> (asked × read cell counts) and an <c>index.html</c>
@@ -153,13 +164,14 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
     {
         int n = queries.Count;
         double[] kind = new double[n], kindOther = new double[n], kindReal = new double[n], both = new double[n], bothReal = new double[n];
+        int[][] segmented = new int[n][], segmentedReal = new int[n][];
         for (int i = 0; i < n; i++)
         {
             int size = (int)generated.shape[^1];
             int[] classes;
-            using (var image = generated[i]) classes = segmenter.Segment(image);
-            int[] realClasses;
-            using (var scene = queries[i].Images.Last().Load()) realClasses = segmenter.Segment(scene);
+            using (var image = generated[i]) classes = segmented[i] = segmenter.Segment(image);
+            using var scene = queries[i].Images.Last().Load();
+            int[] realClasses = segmentedReal[i] = segmenter.Segment(scene);
             var next = layouts[(i + 1) % n];
             var read = CellKindReader.ReadCells(classes, size, sides[i], layouts[i].Positions, kinds);
             var readReal = CellKindReader.ReadCells(realClasses, size, sides[i], layouts[i].Positions, kinds);
@@ -167,9 +179,10 @@ public sealed class ImageGenerationEvaluation : ITaskEvaluation
             kindOther[i] = KindPercent(CellKindReader.ReadCells(classes, size, sides[(i + 1) % n], next.Positions, kinds), next);
             kindReal[i] = KindPercent(readReal, layouts[i]);
             both[i] = BothPercent(read, readings[i], layouts[i]);
-            using (var scene = queries[i].Images.Last().Load())
-                bothReal[i] = BothPercent(readReal, CellColorReader.ReadCells(scene, sides[i], layouts[i].Positions), layouts[i]);
+            bothReal[i] = BothPercent(readReal, CellColorReader.ReadCells(scene, sides[i], layouts[i].Positions), layouts[i]);
         }
+        Segmented = segmented;
+        SegmentedReal = segmentedReal;
         add("cell_kind", kind);
         add("cell_kind_other_scene", kindOther);
         add("cell_kind_own_minus_other", kind.Zip(kindOther, (a, b) => a - b));

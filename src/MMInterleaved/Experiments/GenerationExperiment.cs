@@ -20,6 +20,22 @@ public sealed record GenerationExperiment(string Id, string Title, string Claim,
     /// <summary>Glyph grid side of the task's scenes.</summary>
     public int GridSide { get; init; } = 1;
 
+    /// <summary>Further tasks scored on their Test split beside the first task of <see cref="Task"/> (a mixture's
+    /// comprehension parts, say); their scores are keyed <c>{task}.{metric}</c> (<see cref="ScoreKey"/>).</summary>
+    public IReadOnlyList<string> AlsoScored { get; init; } = [];
+
+    /// <summary>Text-to-image: read each generated cell's glyph kind too (cell_kind, cell_fidelity) and FID-glyph, as
+    /// `mmi eval --cell-kinds` (the scoring segmenter is trained once, minutes).</summary>
+    public bool CellKinds { get; init; }
+
+    /// <summary>The result table's columns (null: the generation scores present in the runs).</summary>
+    public IReadOnlyList<string>? Columns { get; init; }
+
+    /// <summary>The key under which <paramref name="metric"/> of an <see cref="AlsoScored"/> task is kept
+    /// ("glyph-caption", "CIDEr" → "caption.CIDEr").</summary>
+    public static string ScoreKey(string task, string metric) =>
+        (task.StartsWith("glyph-", StringComparison.Ordinal) ? task["glyph-".Length..] : task) + "." + metric;
+
     /// <summary>The arm of that name.</summary>
     public GenerationArm Arm(string name) => Arms.FirstOrDefault(a => a.Name == name)
         ?? throw new ArgumentException($"experiment {Id} has no arm '{name}'; it has {string.Join(", ", Arms.Select(a => a.Name))}.");

@@ -62,7 +62,7 @@ public static class GenerationRunner
             : ("inconclusive", $"{experiment.Better} is ahead on {experiment.Metric} but not significantly at this seed count: {test}.");
         return new GenerationResult(experiment.Id, experiment.Title, experiment.Claim, command, DateTime.UtcNow,
             $"{RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores", settings, runs, summary,
-            experiment.Metric, experiment.Better, experiment.Worse, test, verdict, reason, experiment.Paper);
+            experiment.Metric, experiment.Better, experiment.Worse, test, verdict, reason, experiment.Paper) { Columns = experiment.Columns };
     }
 
     /// <summary>Writes <c>{id}.json</c> and <c>{id}.md</c> (the table: per arm mean ± SD over seeds, the paper's value,
@@ -71,7 +71,7 @@ public static class GenerationRunner
     {
         Directory.CreateDirectory(folder);
         ResultFile.Save(result, Path.Combine(folder, result.Id + ".json"));
-        string[] columns = [result.Metric, result.Metric + "_other_map", result.Metric + "_own_minus_other", result.Metric + "_real", "fid_glyph", "cell_color", "cell_kind",
+        string[] columns = result.Columns?.ToArray() ?? [result.Metric, result.Metric + "_other_map", result.Metric + "_own_minus_other", result.Metric + "_real", "fid_glyph", "cell_color", "cell_kind",
             "cell_color_changed", "cell_color_unchanged", "cell_color_changed_copy_previous", "similarity", "similarity_previous"];
         columns = columns.Distinct().ToArray();
         columns = columns.Where(c => result.Summary.Values.Any(s => s.ContainsKey(c))).ToArray();
@@ -140,10 +140,19 @@ public static class GenerationRunner
         {
             TaskMetric.Segmentation => evaluator.EvaluateSegmentation(queries, evaluator.Segmenter.Value!, sampling),
             TaskMetric.Story => evaluator.EvaluateStory(queries, false, sampling),
-            _ => evaluator.EvaluateImages(queries, sampling),
+            _ => evaluator.EvaluateImages(queries, sampling, experiment.CellKinds),
         };
         scores.Write(Path.Combine(folder, "test"));
-        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(scores.Metrics, ResultFile.Json));
+        var metrics = new Dictionary<string, double>(scores.Metrics);
+        foreach (string task in experiment.AlsoScored)
+        {
+            // a comprehension task's Test split, zero-shot, as `mmi eval --task` scores it
+            var (_, held) = TrainingRun.OpenSources(args with { Task = task }, pipeline.Config.Vision.ImageSize, DataSplit.Test);
+            var other = evaluator.Evaluate(held.Take(settings.ComprehensionExamples).ToList());
+            other.Write(Path.Combine(folder, "test-" + task));
+            foreach (var (name, value) in other.Metrics) metrics[GenerationExperiment.ScoreKey(task, name)] = value;
+        }
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(metrics, ResultFile.Json));
         return Finished(arm, seed, folder)!;
     }
 
@@ -160,8 +169,20 @@ public static class GenerationRunner
             "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder], folder + ".train.log", $"{arm.Name} seed {seed}, training");
         string scores = Path.Combine(folder, ScoresFile + ".tmp");
         RunWorker.Start(RunWorker.Launcher!.Value, ["eval", "--run", folder, "--split", "Test", "--examples", I(settings.TestPrompts), "--sampling-steps", I(settings.SamplingSteps),
-            "--threads", "1", "--out", Path.Combine(folder, "test"), "--json", scores], folder + ".eval.log", $"{arm.Name} seed {seed}, evaluation");
-        File.Move(scores, Path.Combine(folder, ScoresFile), overwrite: true);
+            "--threads", "1", "--out", Path.Combine(folder, "test"), "--json", scores, .. (experiment.CellKinds ? ["--cell-kinds"] : Array.Empty<string>())],
+            folder + ".eval.log", $"{arm.Name} seed {seed}, evaluation");
+        var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores), ResultFile.Json)!;
+        foreach (string task in experiment.AlsoScored)
+        {
+            string part = Path.Combine(folder, $"test-{task}.json");
+            RunWorker.Start(RunWorker.Launcher!.Value, ["eval", "--run", folder, "--task", task, "--split", "Test", "--examples", I(settings.ComprehensionExamples),
+                "--threads", "1", "--out", Path.Combine(folder, "test-" + task), "--json", part], folder + $".eval-{task}.log", $"{arm.Name} seed {seed}, {task}");
+            foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(part), ResultFile.Json)!)
+                metrics[GenerationExperiment.ScoreKey(task, name)] = value;
+        }
+        // the scores file is written last: its presence marks the run finished (--resume)
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(metrics, ResultFile.Json));
+        File.Delete(scores);
         return Finished(arm, seed, folder)!;
     }
 }

@@ -24,6 +24,9 @@ public sealed record GenerationSettings
     public IReadOnlyList<long> Seeds { get; init; } = [0, 1, 2];
     /// <summary>Test prompts scored per run.</summary>
     public int TestPrompts { get; init; } = 48;
+    /// <summary>Test documents scored per run on each comprehension task an experiment also scores (text is cheap to
+    /// generate, so more than <see cref="TestPrompts"/>; `mmi eval`'s default).</summary>
+    public int ComprehensionExamples { get; init; } = 500;
     /// <summary>Denoising steps per generated image.</summary>
     public int SamplingSteps { get; init; } = 50;
     /// <summary>Runs at once (worker processes, one thread each; in-process runs go one at a time).</summary>
@@ -41,7 +44,7 @@ public sealed record GenerationSettings
     /// <summary>The seconds-scale check.</summary>
     public static GenerationSettings Quick => new()
     {
-        IsQuick = true, Preset = "tiny", Steps = 3, BatchSize = 2, WarmupSteps = 1, Seeds = [0, 1], TestPrompts = 3, SamplingSteps = 2,
+        IsQuick = true, Preset = "tiny", Steps = 3, BatchSize = 2, WarmupSteps = 1, Seeds = [0, 1], TestPrompts = 3, ComprehensionExamples = 3, SamplingSteps = 2,
         Parallelism = 1, RunsFolder = Path.Combine("artifacts", "reproduce-quick", "runs"), SegmenterSteps = 20,
     };
 }

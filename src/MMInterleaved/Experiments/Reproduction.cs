@@ -127,9 +127,11 @@ public static class Reproduction
         foreach (var curve in curves) FewShotReport.WritePages(curve, folder);
         var efficiency = EfficiencyIn(folder);
         if (efficiency is not null) EfficiencyReport.WritePages(efficiency, folder);
+        var generated = GenerationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(GenerationResult.Load).ToList();
+        foreach (var result in generated) GenerationRunner.Write(result, folder);
         WriteSummary(folder);
-        log?.Invoke($"Rewrote the reports of {results.Count} experiments, {curves.Count} few-shot curves{(efficiency is null ? "" : " and the efficiency result")} in {folder} from their JSON.");
-        return new ReproductionOutcome(results, curves, efficiency, SettingsFor(request));
+        log?.Invoke($"Rewrote the reports of {results.Count} experiments, {curves.Count} few-shot curves, {generated.Count} generation experiments{(efficiency is null ? "" : " and the efficiency result")} in {folder} from their JSON.");
+        return new ReproductionOutcome(results, curves, efficiency, SettingsFor(request)) { Generation = generated };
     }
 
     private static List<FewShotResult> FewShotCurvesIn(string folder) =>

@@ -49,6 +49,11 @@ public sealed class GenerationRunnerTests
         // --resume keeps the finished runs
         var again = Reproduction.Run(request with { Resume = true }, _ => { }).Generation[0];
         Assert.Equal(result.Runs.Select(r => r.Metrics["miou"]), again.Runs.Select(r => r.Metrics["miou"]));
+        // --reports-only writes the table again from the JSON
+        string table = Path.Combine(folder.Path, "seg-to-image.md"), before = File.ReadAllText(table);
+        File.Delete(table);
+        Assert.Single(Reproduction.Run(new ReproductionRequest { ReportsOnly = true, OutFolder = folder.Path }, _ => { }).Generation);
+        Assert.Equal(before, File.ReadAllText(table));
     }
 
     [Fact]
@@ -62,5 +67,28 @@ public sealed class GenerationRunnerTests
         string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, "story-decoder-mmfs");
         Assert.Contains("\"AllPrevious\"", File.ReadAllText(Path.Combine(runs, "mmfs-all-previous-seed0", "config.json")));
         Assert.Contains("\"Previous\"", File.ReadAllText(Path.Combine(runs, "mmfs-seed0", "config.json")));
+    }
+
+    [Fact]
+    public void Quick_loss_terms_trains_five_arms_on_the_mixture_and_scores_generation_captions_and_vqa()
+    {
+        using var folder = new TempFolder();
+        var request = new ReproductionRequest { Experiment = "loss-terms", Quick = true, OutFolder = folder.Path, Seeds = 1 };
+        var result = Assert.Single(Reproduction.Run(request, _ => { }).Generation);
+        Assert.Equal(["text-only", "image-only", "lambda-1", "lambda-10", "lambda-100"], result.Runs.Select(r => r.Arm));
+        string[] keys = ["cell_color", "cell_kind", "cell_fidelity", "fid_glyph", "caption.CIDEr", "caption.Bleu_4", "vqa.overall"];
+        Assert.All(result.Runs, r => Assert.All(keys, k => Assert.True(r.Metrics.ContainsKey(k), $"{r.Arm} lacks {k}")));
+        Assert.All(result.Runs, r => Assert.InRange(r.Metrics["vqa.overall"], 0, 100));
+        // the arms differ only in the two loss weights
+        string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, "loss-terms");
+        var text = MMInterleaved.Model.ModelConfig.Load(Path.Combine(runs, "text-only-seed0", "config.json"));
+        var image = MMInterleaved.Model.ModelConfig.Load(Path.Combine(runs, "image-only-seed0", "config.json"));
+        var hundred = MMInterleaved.Model.ModelConfig.Load(Path.Combine(runs, "lambda-100-seed0", "config.json"));
+        Assert.Equal((1.0, 0.0), (text.LossTextWeight, text.ImageDecoder!.LossWeight));
+        Assert.Equal((0.0, 10.0), (image.LossTextWeight, image.ImageDecoder!.LossWeight));
+        Assert.Equal((1.0, 100.0), (hundred.LossTextWeight, hundred.ImageDecoder!.LossWeight));
+        string table = File.ReadAllText(Path.Combine(folder.Path, "loss-terms.md"));
+        Assert.Contains("| arm | cell_color | cell_color_other_scene | cell_kind | cell_fidelity | fid_glyph | caption.CIDEr | caption.Bleu_4 | vqa.overall |", table);
+        Assert.Equal(result.Columns, GenerationResult.Load(Path.Combine(folder.Path, "loss-terms.json")).Columns);
     }
 }

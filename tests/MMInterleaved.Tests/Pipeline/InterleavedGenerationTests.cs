@@ -207,6 +207,13 @@ public sealed class InterleavedGenerationTests : IDisposable
         Assert.InRange(perfect.Metrics["fid_glyph"], -1e-4, 1e-4);                         // identical sets (rounding may go below 0)
         Assert.True(result.Metrics["fid_glyph"] > 1e-3, $"fid_glyph of an untrained model {result.Metrics["fid_glyph"]}");
         using (var features = segmenter.Features(real)) Assert.Equal(new long[] { 4, 4 * segmenter.Width }, features.shape);
+        // each image is segmented once, by the cell reading, and the mIoU reuses it: the same classes as a fresh segmentation
+        using (var first = real[0]) Assert.Equal(segmenter.Segment(first), perfect.CellColors.Segmented![0]);
+        Assert.Equal(perfect.CellColors.Segmented, perfect.CellColors.SegmentedReal);      // generated = real here
+        // text-to-image scoring with a segmenter reports FID-glyph as well
+        var t2i = new ImageGenerationEvaluation(queries, real, null, null, segmenter);
+        Assert.Equal(perfect.Metrics["fid_glyph"], t2i.Metrics["fid_glyph"], 12);
+        Assert.False(new ImageGenerationEvaluation(queries, real).Metrics.ContainsKey("fid_glyph"));
         perfect.Write(folder.File("seg"));
         Assert.True(File.Exists(folder.File("seg/3-map.png")) && File.Exists(folder.File("seg/3-segmented.png")) && File.Exists(folder.File("seg/segmentation.html")));
         Assert.Contains("miou", File.ReadAllText(folder.File("seg/scores.json")));
