@@ -156,17 +156,49 @@ public static class GenerationRunner
         return Finished(arm, seed, folder)!;
     }
 
+    /// <summary>How far an earlier attempt at a run got (an interrupted session): nothing usable, checkpoints to continue
+    /// from, or trained to the end (only the scoring left).</summary>
+    internal enum Progress { None, Checkpointed, Trained }
+
+    /// <summary>What <paramref name="folder"/> holds of the run whose `mmi train` arguments and config are
+    /// <paramref name="fingerprint"/>: anything made with other arguments or another config counts as nothing.</summary>
+    internal static Progress ProgressOf(string folder, string fingerprint)
+    {
+        string file = FingerprintFile(folder);
+        if (!Directory.Exists(folder) || !File.Exists(file) || File.ReadAllText(file) != fingerprint) return Progress.None;
+        if (File.Exists(Path.Combine(folder, ModelCheckpoint.WeightsFile))) return Progress.Trained;   // written when training ends
+        return new CheckpointStore(folder).Latest is not null ? Progress.Checkpointed : Progress.None;
+    }
+
+    /// <summary>The `mmi train` arguments and config of a run, as <see cref="ProgressOf"/> compares them.</summary>
+    internal static string Fingerprint(IEnumerable<string> trainArguments, string config) => string.Join("\n", trainArguments) + "\n" + config;
+
+    private static string FingerprintFile(string folder) => Path.GetFullPath(folder) + ".fingerprint";
+
     private static GenerationRunRecord InWorkers(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
     {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
-        string config = Path.GetFullPath(folder) + ".config.json";
-        Runtime.AtomicFile.WriteAllText(config, Config(experiment, arm, settings, seed).ToJson());
-        var args = Args(experiment, settings, seed);
+        string config = Path.GetFullPath(folder) + ".config.json", configJson = Config(experiment, arm, settings, seed).ToJson();
         string I(double x) => x.ToString(CultureInfo.InvariantCulture);
-        RunWorker.Start(RunWorker.Launcher!.Value, ["train", "--preset", config, "--task", experiment.Task, "--grid", I(experiment.GridSide), "--steps", I(settings.Steps),
+        string[] train = ["train", "--preset", config, "--task", experiment.Task, "--grid", I(experiment.GridSide), "--steps", I(settings.Steps),
             "--batch-size", I(settings.BatchSize), "--warmup", I(settings.WarmupSteps), "--checkpoint-every", "100", "--eval-examples", "0",
-            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder], folder + ".train.log", $"{arm.Name} seed {seed}, training");
+            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder];
+        string fingerprint = Fingerprint(train, configJson);
+        // an interrupted earlier attempt at the same run goes on from its last checkpoint (training resumes exactly)
+        switch (settings.Resume ? ProgressOf(folder, fingerprint) : Progress.None)
+        {
+            case Progress.Trained:
+                break;
+            case Progress.Checkpointed:
+                RunWorker.Start(RunWorker.Launcher!.Value, ["train", "--resume", folder, "--threads", "1"], folder + ".train-resumed.log", $"{arm.Name} seed {seed}, training (resumed)");
+                break;
+            default:
+                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+                Runtime.AtomicFile.WriteAllText(config, configJson);
+                Runtime.AtomicFile.WriteAllText(FingerprintFile(folder), fingerprint);
+                RunWorker.Start(RunWorker.Launcher!.Value, train, folder + ".train.log", $"{arm.Name} seed {seed}, training");
+                break;
+        }
         string scores = Path.Combine(folder, ScoresFile + ".tmp");
         RunWorker.Start(RunWorker.Launcher!.Value, ["eval", "--run", folder, "--split", "Test", "--examples", I(settings.TestPrompts), "--sampling-steps", I(settings.SamplingSteps),
             "--threads", "1", "--out", Path.Combine(folder, "test"), "--json", scores, .. (experiment.CellKinds ? ["--cell-kinds"] : Array.Empty<string>())],

@@ -40,7 +40,8 @@ public static class Reproduction
             "all" => AblationCatalog.All,
             FewShotExperiment.Id or EfficiencyExperiment.Id => [],
             _ when generation.Count > 0 => [],
-            _ => [AblationCatalog.Get(id)],   // an unknown id throws, naming the known ones
+            _ => [AblationCatalog.All.FirstOrDefault(e => e.Id == id) ?? throw new ArgumentException(
+                $"unknown experiment '{id}'; the experiments are {string.Join(", ", AblationCatalog.All.Select(e => e.Id).Append(FewShotExperiment.Id).Append(EfficiencyExperiment.Id).Concat(GenerationCatalog.All.Select(e => e.Id)))} (or all).")],
         };
         var settings = SettingsFor(request);
         string folder = request.OutFolder;

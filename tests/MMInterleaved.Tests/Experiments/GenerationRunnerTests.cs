@@ -91,4 +91,32 @@ public sealed class GenerationRunnerTests
         Assert.Contains("| arm | cell_color | cell_color_other_scene | cell_kind | cell_fidelity | fid_glyph | caption.CIDEr | caption.Bleu_4 | vqa.overall |", table);
         Assert.Equal(result.Columns, GenerationResult.Load(Path.Combine(folder.Path, "loss-terms.json")).Columns);
     }
+
+    [Fact]
+    public void A_resumed_experiment_continues_an_interrupted_run_of_the_same_arguments_and_trains_any_other_afresh()
+    {
+        using var folder = new TempFolder();
+        string run = folder.File("arm-seed0");
+        var args = new MMInterleaved.Training.TrainingArgs
+        {
+            Model = "tiny", Task = "glyph-vqa", BatchSize = 2, MaxLength = 48, EvalExamples = 0, QuestionsPerImage = 2,
+            Optimization = new MMInterleaved.Training.TrainingConfig { Steps = 4, WarmupSteps = 1, LogEvery = 1, CheckpointEvery = 2 },
+        };
+        string fingerprint = GenerationRunner.Fingerprint(["train", "--steps", "4"], "{}");
+        Assert.Equal(GenerationRunner.Progress.None, GenerationRunner.ProgressOf(run, fingerprint));       // nothing there
+        using (var single = new SingleThread())
+        {
+            var training = MMInterleaved.Training.TrainingRun.Create(run, args);
+            using var cancel = new CancellationTokenSource();
+            training.Trainer.Progress += p => { if (p.Step == 3) cancel.Cancel(); };
+            Assert.True(training.Run(cancel.Token).Interrupted);                                    // checkpoint at step 2 (and 3)
+        }
+        Assert.Equal(GenerationRunner.Progress.None, GenerationRunner.ProgressOf(run, fingerprint));       // no fingerprint: not ours
+        File.WriteAllText(run + ".fingerprint", fingerprint);
+        Assert.Equal(GenerationRunner.Progress.Checkpointed, GenerationRunner.ProgressOf(run, fingerprint));
+        Assert.Equal(GenerationRunner.Progress.None, GenerationRunner.ProgressOf(run, GenerationRunner.Fingerprint(["train", "--steps", "5"], "{}")));
+        Assert.Equal(GenerationRunner.Progress.None, GenerationRunner.ProgressOf(run, GenerationRunner.Fingerprint(["train", "--steps", "4"], "{ }")));
+        using (var single = new SingleThread()) MMInterleaved.Training.TrainingRun.Resume(run).Run();
+        Assert.Equal(GenerationRunner.Progress.Trained, GenerationRunner.ProgressOf(run, fingerprint));
+    }
 }

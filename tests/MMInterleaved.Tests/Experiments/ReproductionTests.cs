@@ -49,4 +49,13 @@ public sealed class ReproductionTests
         Assert.True(File.Exists(Path.Combine(folder.Path, "summary.html")));
         Assert.Throws<DirectoryNotFoundException>(() => Reproduction.Run(new ReproductionRequest { ReportsOnly = true, OutFolder = folder.File("none") }));
     }
+
+    [Fact]
+    public void An_unknown_experiment_is_refused_naming_every_kind_of_experiment()
+    {
+        var error = Assert.Throws<ArgumentException>(() => Reproduction.Run(new ReproductionRequest { Experiment = "table-99", Quick = true }));
+        Assert.Contains("'table-99'", error.Message);
+        Assert.All(new[] { AblationCatalog.TokenEfficiency.Id, FewShotExperiment.Id, EfficiencyExperiment.Id, GenerationCatalog.SegToImage.Id, GenerationCatalog.LossTerms.Id },
+            id => Assert.Contains(id, error.Message));
+    }
 }
