@@ -4,6 +4,8 @@ namespace MMInterleaved.Experiments;
 /// claims). Paper numbers typed from MM-Interleaved (arXiv 2401.10208), Table 6c.</summary>
 public static class GenerationCatalog
 {
+    private const string AllFramesPrefix = GenerationExperiment.AllFramesPrefix;
+
     /// <summary>Table 6c: segmentation-to-image with and without MMFS in the image decoder. With one previous image (the
     /// map) the reference's previous-image-only and the all-previous-images option read the same image, so the option is
     /// compared on stories, not here.</summary>
@@ -20,8 +22,9 @@ public static class GenerationCatalog
         new Dictionary<string, double> { ["mmfs"] = 0.40, ["no-unet-mmfs"] = 0.00, ["real"] = 0.58 });
 
     /// <summary>
-    /// Table 5b-style storytelling (the last frame of a glyph story from the frames and sentences before it) with and
-    /// without MMFS in the image decoder, and the reference's previous-image-only MMFS against reading every earlier
+    /// Table 5b-style storytelling (the last frame of a glyph story from the frames and sentences before it; and, as Table
+    /// 5c, every frame after the first in turn, each written back, keyed <c>all_frames.</c>) with and without MMFS in the
+    /// image decoder, and the reference's previous-image-only MMFS against reading every earlier
     /// frame (<see cref="Diffusion.DecoderMmfsImages.AllPrevious"/>). Decided on the cells' colours of the generated last
     /// frame; the paper reports CLIP similarity and FID on VIST, not comparable numbers, so there is no paper row.
     /// </summary>
@@ -36,7 +39,13 @@ public static class GenerationCatalog
             new("no-unet-mmfs", "no UNet MMFS", c => c with { ImageDecoder = c.ImageDecoder! with { Mmfs = null } }),
         ],
         "cell_color", "mmfs", "no-unet-mmfs",
-        new Dictionary<string, double>()) { GridSide = 2 };
+        new Dictionary<string, double>())
+    {
+        GridSide = 2,
+        AlsoAllFrames = true,
+        Columns = ["cell_color", "cell_color_changed", "cell_color_unchanged", "cell_color_changed_copy_previous", "similarity", "similarity_previous",
+            AllFramesPrefix + "cell_color", AllFramesPrefix + "cell_color_changed", AllFramesPrefix + "cell_color_unchanged", AllFramesPrefix + "similarity"],
+    };
 
     /// <summary>
     /// Table 16: the loss terms of joint training on text-to-image, captioning and VQA (one document of each in turn):

@@ -28,6 +28,13 @@ public sealed record GenerationExperiment(string Id, string Title, string Claim,
     /// `mmi eval --cell-kinds` (the scoring segmenter is trained once, minutes).</summary>
     public bool CellKinds { get; init; }
 
+    /// <summary>Storytelling: besides the last frame (Table 5b), also generate every frame after the first in turn, each
+    /// written back (Table 5c, `mmi eval --story-frames all`); those scores are keyed <c>all_frames.{metric}</c>.</summary>
+    public bool AlsoAllFrames { get; init; }
+
+    /// <summary>Key prefix of the every-frame scores (<see cref="AlsoAllFrames"/>).</summary>
+    public const string AllFramesPrefix = "all_frames.";
+
     /// <summary>The result table's columns (null: the generation scores present in the runs).</summary>
     public IReadOnlyList<string>? Columns { get; init; }
 

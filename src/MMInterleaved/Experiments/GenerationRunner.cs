@@ -144,6 +144,12 @@ public static class GenerationRunner
         };
         scores.Write(Path.Combine(folder, "test"));
         var metrics = new Dictionary<string, double>(scores.Metrics);
+        if (experiment.AlsoAllFrames)
+        {
+            var allFrames = evaluator.EvaluateStory(queries, true, sampling);
+            allFrames.Write(Path.Combine(folder, "test-all-frames"));
+            foreach (var (name, value) in allFrames.Metrics) metrics[GenerationExperiment.AllFramesPrefix + name] = value;
+        }
         foreach (string task in experiment.AlsoScored)
         {
             // a comprehension task's Test split, zero-shot, as `mmi eval --task` scores it
@@ -204,6 +210,14 @@ public static class GenerationRunner
             "--threads", "1", "--out", Path.Combine(folder, "test"), "--json", scores, .. (experiment.CellKinds ? ["--cell-kinds"] : Array.Empty<string>())],
             folder + ".eval.log", $"{arm.Name} seed {seed}, evaluation");
         var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores), ResultFile.Json)!;
+        if (experiment.AlsoAllFrames)
+        {
+            string part = Path.Combine(folder, "test-all-frames.json");
+            RunWorker.Start(RunWorker.Launcher!.Value, ["eval", "--run", folder, "--split", "Test", "--examples", I(settings.TestPrompts), "--sampling-steps", I(settings.SamplingSteps),
+                "--story-frames", "all", "--threads", "1", "--out", Path.Combine(folder, "test-all-frames"), "--json", part], folder + ".eval-all-frames.log", $"{arm.Name} seed {seed}, every frame");
+            foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(part), ResultFile.Json)!)
+                metrics[GenerationExperiment.AllFramesPrefix + name] = value;
+        }
         foreach (string task in experiment.AlsoScored)
         {
             string part = Path.Combine(folder, $"test-{task}.json");

@@ -64,6 +64,8 @@ public sealed class GenerationRunnerTests
         var result = Assert.Single(Reproduction.Run(request, _ => { }).Generation);
         Assert.Equal(["mmfs", "mmfs-all-previous", "no-unet-mmfs"], result.Runs.Select(r => r.Arm));
         Assert.All(result.Runs, r => Assert.True(r.Metrics.ContainsKey("cell_color_changed") && r.Metrics.ContainsKey("similarity")));
+        // every frame in turn as well (Table 5c): more frames scored than the one last frame per story
+        Assert.All(result.Runs, r => Assert.True(r.Metrics.ContainsKey("all_frames.cell_color_changed") && r.Metrics["all_frames.frames_scored"] > r.Metrics["frames_scored"]));
         string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, "story-decoder-mmfs");
         Assert.Contains("\"AllPrevious\"", File.ReadAllText(Path.Combine(runs, "mmfs-all-previous-seed0", "config.json")));
         Assert.Contains("\"Previous\"", File.ReadAllText(Path.Combine(runs, "mmfs-seed0", "config.json")));
