@@ -15,7 +15,7 @@ public static class ReproduceCommand
     {
         var experiment = new Argument<string>("experiment")
         {
-            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {FewShotExperiment.Id} (Figure 6 left, evaluates the token-efficiency runs), {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), {string.Join(", ", GenerationCatalog.All.Select(e => e.Id))} (generation: Table 6c), or all.",
+            Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {FewShotExperiment.Id} (Figure 6 left, evaluates the token-efficiency runs), {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), {string.Join(", ", GenerationCatalog.All.Select(e => e.Id))} (generation: Tables 5, 6a, 6c, 16, 17), or all.",
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };

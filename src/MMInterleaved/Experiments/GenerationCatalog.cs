@@ -76,8 +76,37 @@ public static class GenerationCatalog
             GenerationExperiment.ScoreKey("glyph-caption", "CIDEr"), GenerationExperiment.ScoreKey("glyph-caption", "Bleu_4"), GenerationExperiment.ScoreKey("glyph-vqa", "overall")],
     };
 
+    /// <summary>
+    /// Table 6a's generation column: the token-efficiency arms (MMFS with 8 visual tokens, no decoder MMFS with 64; the
+    /// image decoder keeps its MMFS in both) trained jointly on text-to-image and VQA, one document of each in turn, and
+    /// scored on both. The visual-token count is also the width of the condition the decoder hands the UNet (the hidden
+    /// states at the generated image's query positions), so generation can differ even with no input image. One-glyph
+    /// scenes (--grid 1), where this model learns to draw; its questions are about that glyph.
+    /// </summary>
+    public static GenerationExperiment TokenEfficiencyGeneration { get; } = Joint(
+        "token-efficiency-generation", "Token efficiency, generation column (paper Table 6a)",
+        "With MMFS, a handful of visual tokens generates images as well as 8× the tokens without MMFS, while understanding " +
+        "better.", AblationCatalog.TokenEfficiency, "mmfs-8", "no-mmfs-64");
+
+    /// <summary>Table 17's generation column: resampler + MMFS, resampler only and MMFS only (learned queries), trained
+    /// jointly as <see cref="TokenEfficiencyGeneration"/>.</summary>
+    public static GenerationExperiment ComplementaryGeneration { get; } = Joint(
+        "resampler-and-mmfs-generation", "Resampler and MMFS, generation column (paper Table 17)",
+        "The resampler's tokens and MMFS complement each other in generation as in understanding: dropping either hurts.",
+        AblationCatalog.Complementary, "both", "resampler-only");
+
+    // A comprehension ablation's arms (the same config changes) trained on text-to-image + VQA and scored on both.
+    private static GenerationExperiment Joint(string id, string title, string claim, AblationExperiment arms, string better, string worse) => new(
+        id, title, claim, "glyph-text-to-image+glyph-vqa",
+        [.. arms.Variants.Select(v => new GenerationArm(v.Name, v.Label, v.Configure))],
+        "cell_color", better, worse, new Dictionary<string, double>())
+    {
+        AlsoScored = ["glyph-vqa"],
+        Columns = ["cell_color", "cell_color_other_scene", "cell_color_own_minus_other", "condition_spread", GenerationExperiment.ScoreKey("glyph-vqa", "overall")],
+    };
+
     /// <summary>Every generation experiment.</summary>
-    public static IReadOnlyList<GenerationExperiment> All { get; } = [SegToImage, Story, LossTerms];
+    public static IReadOnlyList<GenerationExperiment> All { get; } = [SegToImage, Story, LossTerms, TokenEfficiencyGeneration, ComplementaryGeneration];
 
     /// <summary>The experiment of that id, or null.</summary>
     public static GenerationExperiment? Find(string id) => All.FirstOrDefault(e => e.Id == id);

@@ -71,22 +71,8 @@ public static class GenerationRunner
     {
         Directory.CreateDirectory(folder);
         ResultFile.Save(result, Path.Combine(folder, result.Id + ".json"));
-        string[] columns = result.Columns?.ToArray() ?? [result.Metric, result.Metric + "_other_map", result.Metric + "_own_minus_other", result.Metric + "_real", "fid_glyph", "cell_color", "cell_kind",
-            "cell_color_changed", "cell_color_unchanged", "cell_color_changed_copy_previous", "similarity", "similarity_previous"];
-        columns = columns.Distinct().ToArray();
-        columns = columns.Where(c => result.Summary.Values.Any(s => s.ContainsKey(c))).ToArray();
-        var md = new StringBuilder($"# {result.Title}\n\n{result.Claim}\n\n**Verdict: {result.Verdict}.** {result.Reason}\n\n");
-        md.Append($"Mean ± SD over {result.Settings.Seeds.Count} seeds ({result.Settings.TestPrompts} Test prompts per run; {result.Settings.Steps} steps, preset {result.Settings.Preset}).\n\n");
-        md.Append("| arm | " + string.Join(" | ", columns) + " | paper |\n|---|" + string.Concat(columns.Select(_ => "---|")) + "---|\n");
-        foreach (var (arm, metrics) in result.Summary)
-            md.Append($"| {arm} | " + string.Join(" | ", columns.Select(c => metrics.TryGetValue(c, out var m) ? Format(m) : "–")) +
-                $" | {(result.Paper.TryGetValue(arm, out var p) ? p.ToString("0.00", CultureInfo.InvariantCulture) : "")} |\n");
-        md.Append($"\nPer run: {string.Join("; ", result.Runs.Select(r => FormattableString.Invariant($"{r.Arm} seed {r.Seed} {r.Metrics.GetValueOrDefault(result.Metric, double.NaN):0.###}")))}.\n");
-        md.Append($"\nCommand: `{result.Command}`. Machine: {result.Machine}.\n");
-        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, result.Id + ".md"), md.ToString());
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, result.Id + ".md"), GenerationReport.Markdown(result));
     }
-
-    private static string Format(MetricSummary m) => m.N > 1 ? FormattableString.Invariant($"{m.Mean:0.###} ± {m.Std:0.###}") : FormattableString.Invariant($"{m.Mean:0.###}");
 
     private const string ScoresFile = "test_scores.json";
 

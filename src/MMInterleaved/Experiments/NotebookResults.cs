@@ -3,7 +3,7 @@ using MMInterleaved.Runtime;
 namespace MMInterleaved.Experiments;
 
 /// <summary>
-/// What an ablation notebook shows, in one call shared by notebooks 04–07: in quick mode (`MMI_QUICK=1`, the test suite)
+/// What an ablation notebook shows, in one call shared by notebooks 04–07 (and the generation notebooks, 11–14): in quick mode (`MMI_QUICK=1`, the test suite)
 /// a seconds-scale run of the tiny preset; with <c>rerun</c>, or when nothing is committed, the full experiment (runs
 /// identical to committed runs of other experiments are reused, as `mmi reproduce` does); otherwise the committed result.
 /// </summary>
@@ -29,4 +29,39 @@ public static class NotebookResults
     /// <summary>A line saying what the notebook shows.</summary>
     public static string Describe(ExperimentResult result) =>
         result.Settings.Quick ? "quick mode: tiny preset, a few steps (measures nothing)" : $"results of `{result.Command}`, finished {result.FinishedUtc:u}";
+
+    /// <summary>
+    /// The result of a generation experiment for a notebook (working folder <c>notebooks/</c>): in quick mode a
+    /// seconds-scale run of one seed; with <paramref name="rerun"/> the full experiment in this process, keeping finished
+    /// runs (hours: the README states each one's cost); otherwise the committed result, or null while none is committed.
+    /// </summary>
+    public static GenerationResult? For(GenerationExperiment experiment, bool rerun, string notebook, string? resultsFolder = null)
+    {
+        string committed = Path.Combine(resultsFolder ?? Path.Combine("..", "results"), experiment.Id + ".json");
+        if (RunMode.Quick)
+            return GenerationRunner.Run(experiment, GenerationSettings.Quick with { Seeds = [0], RunsFolder = Path.Combine("..", "artifacts", "reproduce-quick", "runs") }, notebook + ", quick mode");
+        if (rerun)
+            return GenerationRunner.Run(experiment, GenerationSettings.Full with { Resume = true, RunsFolder = Path.Combine("..", "artifacts", "reproduce", "runs") }, notebook);
+        return File.Exists(committed) ? GenerationResult.Load(committed) : null;
+    }
+
+    /// <summary>A line saying what a generation notebook shows.</summary>
+    public static string Describe(GenerationExperiment experiment, GenerationResult? result) =>
+        result is null ? $"not run yet: no {experiment.Id}.json in results/. Run `mmi reproduce {experiment.Id} --out results --resume` (hours; see the README), or set rerun = true."
+        : result.Settings.IsQuick ? "quick mode: tiny preset, a few steps (measures nothing)"
+        : $"results of `{result.Command}`, finished {result.Date:u}";
+
+    /// <summary>
+    /// Where the Test images of <paramref name="run"/> are, seen from <c>notebooks/</c>: its run folder's <c>test/</c> when
+    /// that is here, else the committed copy <c>results/{id}/{arm}-seed{s}-step{steps}/</c>; null when neither is.
+    /// </summary>
+    public static string? SamplesFolder(GenerationResult result, GenerationRunRecord run, string? resultsFolder = null)
+    {
+        string[] candidates =
+        [
+            Path.Combine(run.Folder, "test"), Path.Combine("..", run.Folder, "test"),
+            Path.Combine(resultsFolder ?? Path.Combine("..", "results"), result.Id, $"{run.Arm}-seed{run.Seed}-step{result.Settings.Steps}"),
+        ];
+        return candidates.FirstOrDefault(Directory.Exists);
+    }
 }

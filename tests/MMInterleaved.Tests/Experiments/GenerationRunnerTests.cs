@@ -49,6 +49,22 @@ public sealed class GenerationRunnerTests
         // --resume keeps the finished runs
         var again = Reproduction.Run(request with { Resume = true }, _ => { }).Generation[0];
         Assert.Equal(result.Runs.Select(r => r.Metrics["miou"]), again.Runs.Select(r => r.Metrics["miou"]));
+        // what a notebook shows: the table as HTML, and the first run's Test images, prompt by prompt (map, generated,
+        // segmented, real); the committed copy of a run's images is found when its run folder is not here
+        var view = GenerationReport.View(result).Html;
+        Assert.Contains("<th>miou</th>", view);
+        Assert.Contains(result.Verdict, view);
+        var samples = GenerationReport.Samples(Path.Combine(runs, "mmfs-seed0", "test"), prompts: 2).Html;
+        Assert.Equal(2 * 4, samples.Split("<img").Length - 1);
+        Assert.Contains("<th>generated</th>", samples);
+        Assert.Equal(Path.Combine(result.Runs[0].Folder, "test"), NotebookResults.SamplesFolder(result, result.Runs[0]));
+        var elsewhere = result.Runs[0] with { Folder = folder.File("gone") };
+        Directory.CreateDirectory(folder.File($"committed/seg-to-image/{elsewhere.Arm}-seed{elsewhere.Seed}-step{result.Settings.Steps}"));
+        Assert.Equal(folder.File($"committed/seg-to-image/{elsewhere.Arm}-seed{elsewhere.Seed}-step{result.Settings.Steps}"),
+            NotebookResults.SamplesFolder(result, elsewhere, folder.File("committed")));
+        Assert.Null(NotebookResults.SamplesFolder(result, elsewhere));
+        Assert.Contains("mmi reproduce seg-to-image", NotebookResults.Describe(GenerationCatalog.SegToImage, null));
+
         // --reports-only writes the table again from the JSON
         string table = Path.Combine(folder.Path, "seg-to-image.md"), before = File.ReadAllText(table);
         File.Delete(table);
@@ -120,5 +136,27 @@ public sealed class GenerationRunnerTests
         Assert.Equal(GenerationRunner.Progress.None, GenerationRunner.ProgressOf(run, GenerationRunner.Fingerprint(["train", "--steps", "4"], "{ }")));
         using (var single = new SingleThread()) MMInterleaved.Training.TrainingRun.Resume(run).Run();
         Assert.Equal(GenerationRunner.Progress.Trained, GenerationRunner.ProgressOf(run, fingerprint));
+    }
+
+    [Theory]
+    [InlineData("token-efficiency-generation", new[] { "mmfs-8", "no-mmfs-64" })]
+    [InlineData("resampler-and-mmfs-generation", new[] { "both", "resampler-only", "mmfs-only" })]
+    public void Quick_generation_columns_train_the_comprehension_arms_jointly_and_score_drawing_and_vqa(string id, string[] arms)
+    {
+        using var folder = new TempFolder();
+        var request = new ReproductionRequest { Experiment = id, Quick = true, OutFolder = folder.Path, Seeds = 1 };
+        var result = Assert.Single(Reproduction.Run(request, _ => { }).Generation);
+        Assert.Equal(arms, result.Runs.Select(r => r.Arm));
+        Assert.All(result.Runs, r => Assert.True(r.Metrics.ContainsKey("cell_color") && r.Metrics.ContainsKey("vqa.overall")));
+        // each arm's config is the comprehension ablation's change applied to the generation preset
+        string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, id);
+        var preset = MMInterleaved.Model.ModelPresets.Resolve("tiny");
+        foreach (var variant in AblationCatalog.All.First(e => e.Variants.Select(v => v.Name).SequenceEqual(arms)).Variants)
+        {
+            var config = MMInterleaved.Model.ModelConfig.Load(Path.Combine(runs, $"{variant.Name}-seed0", "config.json"));
+            var expected = variant.Configure(preset);
+            Assert.Equal((expected.NumImageTokens, expected.CrossAttention.Enabled, expected.UseResampler), (config.NumImageTokens, config.CrossAttention.Enabled, config.UseResampler));
+            Assert.NotNull(config.ImageDecoder?.Mmfs);                                                    // the UNet keeps its MMFS
+        }
     }
 }
