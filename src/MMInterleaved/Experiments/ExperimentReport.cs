@@ -124,22 +124,34 @@ public static class ExperimentReport
     private static string Charts(ExperimentResult result) =>
         (TokenChart(result) is { } tokens ? Chart(tokens) : "") + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result));
 
-    /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict.</summary>
-    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null)
+    /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict (comprehension
+    /// ablations, then generation experiments when there are any), then each experiment's report.</summary>
+    public static string SummaryMarkdown(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null,
+        IReadOnlyList<GenerationResult>? generation = null)
     {
-        var text = new StringBuilder("# Reproduced comprehension ablations\n\n| experiment | verdict | why | runs | seeds | steps |\n|---|---|---|---|---|---|\n");
+        const string header = "| experiment | verdict | why | runs | seeds | steps |\n|---|---|---|---|---|---|\n";
+        var text = new StringBuilder("# Reproduced ablations\n\nComprehension ablations:\n\n" + header);
         foreach (var r in results)
             text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {r.Runs.Count} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
         text.AppendLine();
+        if (generation is { Count: > 0 })
+        {
+            text.Append("Generation experiments:\n\n" + header);
+            foreach (var g in generation)
+                text.AppendLine($"| {g.Title} | **{g.Verdict}** | {g.Reason} | {g.Runs.Count} | {g.Settings.Seeds.Count} | {g.Settings.Steps} |");
+            text.AppendLine();
+        }
         foreach (var r in results) text.AppendLine(Markdown(r));
         foreach (var curves in fewShot ?? []) text.AppendLine(FewShotReport.Markdown(curves));
         if (efficiency is not null) text.AppendLine(EfficiencyReport.Markdown(efficiency));
+        foreach (var g in generation ?? []) text.AppendLine(GenerationReport.Markdown(g, level: 2));
         return text.ToString();
     }
 
     /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>
-    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null) =>
-        Page("Reproduced comprehension ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot)) + string.Concat((fewShot ?? []).Select(f => Chart(FewShotReport.Chart(f)))) +
+    public static string SummaryHtml(IReadOnlyList<ExperimentResult> results, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null,
+        IReadOnlyList<GenerationResult>? generation = null) =>
+        Page("Reproduced ablations", MarkdownToHtml(SummaryMarkdown(results, efficiency, fewShot, generation)) + string.Concat((fewShot ?? []).Select(f => Chart(FewShotReport.Chart(f)))) +
             string.Concat(results.Select(Charts)));
 
     /// <summary>Writes <c>&lt;id&gt;.json</c>, <c>&lt;id&gt;.md</c> and <c>&lt;id&gt;.html</c> into <paramref name="folder"/>.</summary>
@@ -158,11 +170,12 @@ public static class ExperimentReport
     }
 
     /// <summary>Writes <c>summary.md</c> and <c>summary.html</c> into <paramref name="folder"/>.</summary>
-    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null)
+    public static void WriteSummary(IReadOnlyList<ExperimentResult> results, string folder, EfficiencyResult? efficiency = null, IReadOnlyList<FewShotResult>? fewShot = null,
+        IReadOnlyList<GenerationResult>? generation = null)
     {
         Directory.CreateDirectory(folder);
-        Atomic(Path.Combine(folder, "summary.md"), SummaryMarkdown(results, efficiency, fewShot));
-        Atomic(Path.Combine(folder, "summary.html"), SummaryHtml(results, efficiency, fewShot));
+        Atomic(Path.Combine(folder, "summary.md"), SummaryMarkdown(results, efficiency, fewShot, generation));
+        Atomic(Path.Combine(folder, "summary.html"), SummaryHtml(results, efficiency, fewShot, generation));
     }
 
     private static void Atomic(string path, string text) => Runtime.AtomicFile.WriteAllText(path, text);

@@ -24,16 +24,17 @@ public static class GenerationReport
         var columns = (result.Columns?.ToArray() ?? DefaultColumns(result)).Distinct()
             .Where(c => result.Summary.Values.Any(s => s.ContainsKey(c))).ToArray();
         var rows = result.Summary.Select(kv => (IReadOnlyList<string>)
-            [kv.Key, .. columns.Select(c => kv.Value.TryGetValue(c, out var m) ? Format(m) : "–"),
+            [kv.Key, .. columns.Select(c => kv.Value.TryGetValue(c, out var m) ? Format(m, SeedsOf(result, kv.Key)) : "–"),
                 result.Paper.TryGetValue(kv.Key, out var p) ? p.ToString("0.00", CultureInfo.InvariantCulture) : ""]).ToList();
         return (["arm", .. columns, "paper"], rows);
     }
 
-    /// <summary>The result as Markdown (what `{id}.md` holds).</summary>
-    public static string Markdown(GenerationResult result)
+    /// <summary>The result as Markdown (what `{id}.md` holds); <paramref name="level"/> is its heading's level (2 inside
+    /// the summary).</summary>
+    public static string Markdown(GenerationResult result, int level = 1)
     {
         var (header, rows) = Table(result);
-        var md = new StringBuilder($"# {result.Title}\n\n{result.Claim}\n\n**Verdict: {result.Verdict}.** {result.Reason}\n\n");
+        var md = new StringBuilder($"{new string('#', level)} {result.Title}\n\n{result.Claim}\n\n**Verdict: {result.Verdict}.** {result.Reason}\n\n");
         md.Append($"{Setup(result)}\n\n");
         md.Append("| " + string.Join(" | ", header) + " |\n|" + string.Concat(header.Select(_ => "---|")) + "\n");
         foreach (var row in rows) md.Append("| " + string.Join(" | ", row) + " |\n");
@@ -83,10 +84,25 @@ public static class GenerationReport
     }
 
     private static string Setup(GenerationResult result) =>
-        $"Mean ± SD over {result.Settings.Seeds.Count} seeds ({result.Settings.TestPrompts} Test prompts per run; {result.Settings.Steps} steps, preset {result.Settings.Preset}).";
+        $"Mean ± SD over {result.Settings.Seeds.Count} seeds ({result.Settings.TestPrompts} Test prompts per run; {result.Settings.Steps} steps, preset {result.Settings.Preset}).{Runtime(result)}";
+
+    // The issue asks each experiment to state its runtime: training wall time per run, as measured by the run itself.
+    private static string Runtime(GenerationResult result)
+    {
+        var minutes = result.Runs.Select(r => r.TrainSeconds / 60).Where(double.IsFinite).ToList();
+        if (minutes.Count == 0) return "";
+        return FormattableString.Invariant($" Training took {minutes.Min():0}–{minutes.Max():0} min per run (wall time, up to {result.Settings.Parallelism} runs at once).");
+    }
 
     private static string PerRun(GenerationResult result) =>
         string.Join("; ", result.Runs.Select(r => FormattableString.Invariant($"{r.Arm} seed {r.Seed} {r.Metrics.GetValueOrDefault(result.Metric, double.NaN):0.###}")));
 
-    private static string Format(MetricSummary m) => m.N > 1 ? FormattableString.Invariant($"{m.Mean:0.###} ± {m.Std:0.###}") : FormattableString.Invariant($"{m.Mean:0.###}");
+    private static int SeedsOf(GenerationResult result, string arm) => result.Runs.Count(r => r.Arm == arm);
+
+    // A score missing from some runs (one added after they were scored) says over how many seeds it is.
+    private static string Format(MetricSummary m, int seeds)
+    {
+        string value = m.N > 1 ? FormattableString.Invariant($"{m.Mean:0.###} ± {m.Std:0.###}") : FormattableString.Invariant($"{m.Mean:0.###}");
+        return m.N < seeds ? FormattableString.Invariant($"{value} ({m.N} of {seeds} seeds)") : value;
+    }
 }

@@ -65,6 +65,17 @@ public static class GenerationRunner
             experiment.Metric, experiment.Better, experiment.Worse, test, verdict, reason, experiment.Paper) { Columns = experiment.Columns };
     }
 
+    /// <summary>
+    /// A saved result summarised again from its runs by the current code (summaries, paired test, verdict and its
+    /// wording, columns, the paper's numbers), keeping when and where it ran; what `--reports-only` writes.
+    /// </summary>
+    public static GenerationResult Resummarise(GenerationResult saved)
+    {
+        var experiment = GenerationCatalog.All.FirstOrDefault(e => e.Id == saved.Id)
+            ?? throw new ArgumentException($"{saved.Id}.json: no generation experiment has the id {saved.Id}; known: {string.Join(", ", GenerationCatalog.All.Select(e => e.Id))}.");
+        return Summarise(experiment, saved.Settings, saved.Runs, saved.Command) with { Date = saved.Date, Machine = saved.Machine };
+    }
+
     /// <summary>Writes <c>{id}.json</c> and <c>{id}.md</c> (the table: per arm mean ± SD over seeds, the paper's value,
     /// the test and verdict) into <paramref name="folder"/>.</summary>
     public static void Write(GenerationResult result, string folder)

@@ -32,5 +32,8 @@ public sealed record PairedSeedTest(int N, double MeanDifference, double Standar
 
     /// <inheritdoc/>
     public override string ToString() =>
-        FormattableString.Invariant($"{MeanDifference:0.###} ± {StandardError:0.###} (SE over {N} seeds), t = {T:0.##}, df {N - 1}, one-sided p = {OneSidedP:0.###}");
+        FormattableString.Invariant($"{MeanDifference:0.###} ± {StandardError:0.###} (SE over {N} seeds), t = {T:0.##}, df {N - 1}, one-sided {PValue}");
+
+    // Below 0.001 the third decimal rounds to 0, which would read as certainty.
+    private string PValue => OneSidedP < 0.001 ? "p < 0.001" : FormattableString.Invariant($"p = {OneSidedP:0.###}");
 }

@@ -128,7 +128,7 @@ public static class Reproduction
         foreach (var curve in curves) FewShotReport.WritePages(curve, folder);
         var efficiency = EfficiencyIn(folder);
         if (efficiency is not null) EfficiencyReport.WritePages(efficiency, folder);
-        var generated = GenerationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(GenerationResult.Load).ToList();
+        var generated = GenerationResultsIn(folder);
         foreach (var result in generated) GenerationRunner.Write(result, folder);
         WriteSummary(folder);
         log?.Invoke($"Rewrote the reports of {results.Count} experiments, {curves.Count} few-shot curves, {generated.Count} generation experiments{(efficiency is null ? "" : " and the efficiency result")} in {folder} from their JSON.");
@@ -137,6 +137,10 @@ public static class Reproduction
 
     private static List<FewShotResult> FewShotCurvesIn(string folder) =>
         AblationCatalog.All.Select(e => Path.Combine(folder, FewShotResult.FileStemOf(e.Id) + ".json")).Where(File.Exists).Select(FewShotResult.Load).ToList();
+
+    // The generation results saved in the folder, summarised again by the current code.
+    private static List<GenerationResult> GenerationResultsIn(string folder) =>
+        GenerationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(GenerationResult.Load).Select(GenerationRunner.Resummarise).ToList();
 
     private static EfficiencyResult? EfficiencyIn(string folder)
     {
@@ -148,7 +152,7 @@ public static class Reproduction
     /// builds the whole report.</summary>
     public static void WriteSummary(string folder)
     {
-        ExperimentReport.WriteSummary(ExperimentResult.LoadFolder(folder), folder, EfficiencyIn(folder), FewShotCurvesIn(folder));
+        ExperimentReport.WriteSummary(ExperimentResult.LoadFolder(folder), folder, EfficiencyIn(folder), FewShotCurvesIn(folder), GenerationResultsIn(folder));
     }
 
     // The trained sources few-shot evaluates: the request's one (which must exist), else every known one present.

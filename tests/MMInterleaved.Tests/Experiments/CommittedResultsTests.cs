@@ -26,7 +26,13 @@ public sealed class CommittedResultsTests
 
         var efficiency = EfficiencyResult.Load(Path.Combine(Results, "efficiency.json"));
         AssertRegenerates("efficiency", EfficiencyReport.Markdown(efficiency));
+        // generation results: summarised again from their runs by the current code, they render the committed report
+        var generation = GenerationCatalog.All.Select(e => Path.Combine(Results, e.Id + ".json")).Where(File.Exists)
+            .Select(f => GenerationRunner.Resummarise(GenerationResult.Load(f))).ToList();
+        Assert.NotEmpty(generation);
+        foreach (var result in generation) AssertRegenerates(result.Id, GenerationReport.Markdown(result));
+
         AssertRegenerates("summary", ExperimentReport.SummaryMarkdown(experiments, efficiency, AblationCatalog.All
-            .Select(e => fewShot.FirstOrDefault(f => f.SourceExperiment == e.Id)).OfType<FewShotResult>().ToList()));
+            .Select(e => fewShot.FirstOrDefault(f => f.SourceExperiment == e.Id)).OfType<FewShotResult>().ToList(), generation));
     }
 }

@@ -30,4 +30,12 @@ public class PairedSeedTestTests
         Assert.Throws<ArgumentException>(() => PairedSeedTest.Of([1, 2], [1]));
         Assert.Throws<ArgumentException>(() => PairedSeedTest.Of([1], [0]));
     }
+
+    [Fact]
+    public void A_p_value_below_a_thousandth_is_written_as_a_bound_not_as_zero()
+    {
+        // differences 10, 10.1, 9.9: t ≈ 173, P far below 0.001; differences 1, 2, 3 give P ≈ 0.037
+        Assert.EndsWith("one-sided p < 0.001", PairedSeedTest.Of([20, 20.1, 19.9], [10, 10, 10]).ToString());
+        Assert.EndsWith("one-sided p = 0.037", PairedSeedTest.Of([11, 12, 13], [10, 10, 10]).ToString());
+    }
 }
