@@ -19,7 +19,7 @@ public static class ReproduceCommand
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
-        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 2000, the recipe of mmi train; multi-scale-multi-image trains 1.5× this)." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 2000, the recipe of mmi train; multi-scale-multi-image trains 1.5× this; generation experiments 600, the joint ones 2000 and loss-terms 3000)." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => Defaults.Repeats };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => Defaults.Questions };

@@ -70,6 +70,7 @@ public static class GenerationCatalog
         "cell_color", "lambda-10", "lambda-1",
         new Dictionary<string, double>())
     {
+        Steps = 3000,   // text-to-image is one document in three: 1000 steps' worth, as the single-task recipe
         AlsoScored = ["glyph-caption", "glyph-vqa"],
         CellKinds = true,
         Columns = ["cell_color", "cell_color_other_scene", "cell_kind", "cell_fidelity", "fid_glyph",
@@ -101,6 +102,7 @@ public static class GenerationCatalog
         [.. arms.Variants.Select(v => new GenerationArm(v.Name, v.Label, v.Configure))],
         "cell_color", better, worse, new Dictionary<string, double>())
     {
+        Steps = 2000,   // text-to-image is one document in two; at 600 steps neither arm drew from the caption (results/token-efficiency-generation-600)
         AlsoScored = ["glyph-vqa"],
         Columns = ["cell_color", "cell_color_other_scene", "cell_color_own_minus_other", "condition_spread", GenerationExperiment.ScoreKey("glyph-vqa", "overall")],
     };

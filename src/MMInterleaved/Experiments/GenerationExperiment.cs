@@ -17,6 +17,11 @@ namespace MMInterleaved.Experiments;
 public sealed record GenerationExperiment(string Id, string Title, string Claim, string Task, IReadOnlyList<GenerationArm> Arms,
     string Metric, string Better, string Worse, IReadOnlyDictionary<string, double> Paper)
 {
+    /// <summary>Training steps of a full run when the command names none (null: <see cref="GenerationSettings.Steps"/>).
+    /// A mixture gives text-to-image only its share of the documents, and the single-task recipe needed about 1000 steps
+    /// of them before colours followed captions, so mixtures train longer.</summary>
+    public int? Steps { get; init; }
+
     /// <summary>Glyph grid side of the task's scenes.</summary>
     public int GridSide { get; init; } = 1;
 

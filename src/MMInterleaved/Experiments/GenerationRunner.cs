@@ -30,7 +30,9 @@ public static class GenerationRunner
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = inProcesses ? settings.Parallelism : 1 }, job =>
         {
             string folder = Path.Combine(settings.RunsFolder, experiment.Id, $"{job.Arm.Name}-seed{job.Seed}");
-            var record = settings.Resume ? Finished(job.Arm, job.Seed, folder) : null;
+            // a finished run is kept only when it was trained and scored as this one would be (steps, config, scoring)
+            var record = settings.Resume && File.Exists(ScoredFile(folder)) && File.ReadAllText(ScoredFile(folder)) == Scored(experiment, job.Arm, job.Seed, settings, folder)
+                ? Finished(job.Arm, job.Seed, folder) : null;
             record ??= inProcesses ? InWorkers(experiment, job.Arm, job.Seed, settings, folder) : InProcess(experiment, job.Arm, job.Seed, settings, folder);
             lock (records)
             {
@@ -56,6 +58,7 @@ public static class GenerationRunner
         PairedSeedTest? test = seeds.Count >= 2 ? PairedSeedTest.Of(seeds.Select(s => Value(experiment.Better, s)).ToList(), seeds.Select(s => Value(experiment.Worse, s)).ToList()) : null;
         var (verdict, reason) = settings.IsQuick ? ("inconclusive", "quick mode: a few steps of the tiny preset measure nothing; the verdict needs the full run.")
             : test is null ? ("inconclusive", "fewer than two paired seeds: no spread to test against.")
+            : test.NoSpread ? ("inconclusive", $"{experiment.Better} against {experiment.Worse} on {experiment.Metric}: {test}; more seeds or a finer metric are needed.")
             : double.IsNaN(test.OneSidedP) ? ("inconclusive", "the metric is missing from some runs.")
             : test.OneSidedP < 0.05 ? ("reproduced", $"{experiment.Better} beats {experiment.Worse} on {experiment.Metric}: {test}.")
             : test.MeanDifference <= 0 ? ("not reproduced", $"{experiment.Better} does not beat {experiment.Worse} on {experiment.Metric}: {test}.")
@@ -155,8 +158,7 @@ public static class GenerationRunner
             other.Write(Path.Combine(folder, "test-" + task));
             foreach (var (name, value) in other.Metrics) metrics[GenerationExperiment.ScoreKey(task, name)] = value;
         }
-        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(metrics, ResultFile.Json));
-        return Finished(arm, seed, folder)!;
+        return MarkFinished(experiment, arm, seed, settings, folder, metrics);
     }
 
     /// <summary>How far an earlier attempt at a run got (an interrupted session): nothing usable, checkpoints to continue
@@ -178,14 +180,40 @@ public static class GenerationRunner
 
     private static string FingerprintFile(string folder) => Path.GetFullPath(folder) + ".fingerprint";
 
+    // The `mmi train` command of a run (its config is written beside the folder) and the config it trains.
+    private static (string[] Train, string ConfigJson) TrainCommand(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
+    {
+        string config = Path.GetFullPath(folder) + ".config.json";
+        string I(double x) => x.ToString(CultureInfo.InvariantCulture);
+        return (["train", "--preset", config, "--task", experiment.Task, "--grid", I(experiment.GridSide), "--steps", I(settings.Steps),
+            "--batch-size", I(settings.BatchSize), "--warmup", I(settings.WarmupSteps), "--checkpoint-every", "100", "--eval-examples", "0",
+            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder], Config(experiment, arm, settings, seed).ToJson());
+    }
+
+    /// <summary>What a finished run records of how it was made: its training fingerprint and how it was scored.</summary>
+    private static string Scored(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
+    {
+        var (train, configJson) = TrainCommand(experiment, arm, seed, settings, folder);
+        return Fingerprint(train, configJson) + FormattableString.Invariant(
+            $"\nscored: {settings.TestPrompts} prompts, {settings.SamplingSteps} sampling steps, {settings.ComprehensionExamples} comprehension examples, also [{string.Join(", ", experiment.AlsoScored)}], all frames {experiment.AlsoAllFrames}, cell kinds {experiment.CellKinds}");
+    }
+
+    private static string ScoredFile(string folder) => Path.GetFullPath(folder) + ".scored";
+
+    // The scores file and its record of how the run was made are written last: together they mark the run finished (--resume).
+    private static GenerationRunRecord MarkFinished(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder, Dictionary<string, double> metrics)
+    {
+        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(metrics, ResultFile.Json));
+        Runtime.AtomicFile.WriteAllText(ScoredFile(folder), Scored(experiment, arm, seed, settings, folder));
+        return Finished(arm, seed, folder)!;
+    }
+
     private static GenerationRunRecord InWorkers(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
-        string config = Path.GetFullPath(folder) + ".config.json", configJson = Config(experiment, arm, settings, seed).ToJson();
+        string config = Path.GetFullPath(folder) + ".config.json";
+        var (train, configJson) = TrainCommand(experiment, arm, seed, settings, folder);
         string I(double x) => x.ToString(CultureInfo.InvariantCulture);
-        string[] train = ["train", "--preset", config, "--task", experiment.Task, "--grid", I(experiment.GridSide), "--steps", I(settings.Steps),
-            "--batch-size", I(settings.BatchSize), "--warmup", I(settings.WarmupSteps), "--checkpoint-every", "100", "--eval-examples", "0",
-            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder];
         string fingerprint = Fingerprint(train, configJson);
         // an interrupted earlier attempt at the same run goes on from its last checkpoint (training resumes exactly)
         switch (settings.Resume ? ProgressOf(folder, fingerprint) : Progress.None)
@@ -223,9 +251,7 @@ public static class GenerationRunner
             foreach (var (name, value) in JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(part), ResultFile.Json)!)
                 metrics[GenerationExperiment.ScoreKey(task, name)] = value;
         }
-        // the scores file is written last: its presence marks the run finished (--resume)
-        Runtime.AtomicFile.WriteAllText(Path.Combine(folder, ScoresFile), JsonSerializer.Serialize(metrics, ResultFile.Json));
         File.Delete(scores);
-        return Finished(arm, seed, folder)!;
+        return MarkFinished(experiment, arm, seed, settings, folder, metrics);
     }
 }

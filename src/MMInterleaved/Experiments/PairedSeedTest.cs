@@ -12,7 +12,8 @@ namespace MMInterleaved.Experiments;
 /// <param name="StandardDeviation">Their sample SD (n − 1).</param>
 /// <param name="StandardError">SD / √n.</param>
 /// <param name="T">Mean / SE.</param>
-/// <param name="OneSidedP">P(T_{n−1} ≥ t): the chance of a mean difference this large if the arms were equal.</param>
+/// <param name="OneSidedP">P(T_{n−1} ≥ t): the chance of a mean difference this large if the arms were equal (NaN when
+/// the differences have no spread).</param>
 public sealed record PairedSeedTest(int N, double MeanDifference, double StandardDeviation, double StandardError, double T, double OneSidedP)
 {
     /// <summary>The test of <paramref name="better"/> over <paramref name="worse"/>, paired by position (seed order).</summary>
@@ -24,15 +25,21 @@ public sealed record PairedSeedTest(int N, double MeanDifference, double Standar
         int n = d.Length;
         double mean = d.Average();
         double sd = Math.Sqrt(d.Sum(x => (x - mean) * (x - mean)) / (n - 1));
+        // Scores on a lattice (k of 48 prompts) can give identical differences: no spread to test against, and a t of
+        // 1e16 from rounding noise would read as certainty. Such a test is undefined (NaN), not significant.
+        if (sd <= 1e-9 * Math.Max(1, Math.Abs(mean))) return new PairedSeedTest(n, mean, 0, 0, double.NaN, double.NaN);
         double se = sd / Math.Sqrt(n);
-        double t = se > 0 ? mean / se : mean > 0 ? double.PositiveInfinity : mean < 0 ? double.NegativeInfinity : 0;
-        double p = double.IsPositiveInfinity(t) ? 0 : double.IsNegativeInfinity(t) ? 1 : 1 - StudentT.CDF(0, 1, n - 1, t);
-        return new PairedSeedTest(n, mean, sd, se, t, p);
+        double t = mean / se;
+        return new PairedSeedTest(n, mean, sd, se, t, 1 - StudentT.CDF(0, 1, n - 1, t));
     }
 
+    /// <summary>Every paired difference is the same: the test is undefined (its T and P are NaN).</summary>
+    public bool NoSpread => StandardDeviation == 0;
+
     /// <inheritdoc/>
-    public override string ToString() =>
-        FormattableString.Invariant($"{MeanDifference:0.###} ± {StandardError:0.###} (SE over {N} seeds), t = {T:0.##}, df {N - 1}, one-sided {PValue}");
+    public override string ToString() => NoSpread
+        ? FormattableString.Invariant($"{MeanDifference:0.###} in each of {N} seeds (no spread: the paired t-test is undefined)")
+        : FormattableString.Invariant($"{MeanDifference:0.###} ± {StandardError:0.###} (SE over {N} seeds), t = {T:0.##}, df {N - 1}, one-sided {PValue}");
 
     // Below 0.001 the third decimal rounds to 0, which would read as certainty.
     private string PValue => OneSidedP < 0.001 ? "p < 0.001" : FormattableString.Invariant($"p = {OneSidedP:0.###}");

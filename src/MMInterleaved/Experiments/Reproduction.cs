@@ -95,7 +95,7 @@ public static class Reproduction
         var generated = new List<GenerationResult>();
         foreach (var experiment in generation)
         {
-            var generationSettings = GenerationSettingsFor(request);
+            var generationSettings = GenerationSettingsFor(request, experiment);
             log?.Invoke($"{experiment.Title}: {experiment.Arms.Count * generationSettings.Seeds.Count} runs of {generationSettings.Steps} steps ({generationSettings.Preset}{(request.Quick ? ", quick" : "")})");
             var result = GenerationRunner.Run(experiment, generationSettings, request.Command, log);
             GenerationRunner.Write(result, folder);
@@ -107,10 +107,12 @@ public static class Reproduction
         return new ReproductionOutcome(results, curves, efficiency, settings) { Generation = generated };
     }
 
-    /// <summary>The settings a request runs the generation experiments with (its seeds, steps, parallelism and resume).</summary>
-    public static GenerationSettings GenerationSettingsFor(ReproductionRequest request)
+    /// <summary>The settings a request runs a generation experiment with (its seeds, steps, parallelism and resume; a full
+    /// run of <paramref name="experiment"/> trains its own <see cref="GenerationExperiment.Steps"/> unless the request names steps).</summary>
+    public static GenerationSettings GenerationSettingsFor(ReproductionRequest request, GenerationExperiment? experiment = null)
     {
         var settings = request.Quick ? GenerationSettings.Quick : GenerationSettings.Full;
+        if (!request.Quick && experiment?.Steps is int own) settings = settings with { Steps = own };
         if (request.Seeds is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
         if (request.Steps is int s) settings = settings with { Steps = s };
         if (request.Parallelism is int p) settings = settings with { Parallelism = p };

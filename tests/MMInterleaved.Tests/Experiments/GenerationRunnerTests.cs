@@ -10,6 +10,18 @@ public sealed class GenerationRunnerTests
     private static GenerationRunRecord Run(string arm, long seed, double miou) => new(arm, seed, new Dictionary<string, double> { ["miou"] = miou }, 60, "");
 
     [Fact]
+    public void A_mixture_trains_its_own_steps_unless_the_command_names_them()
+    {
+        var teg = GenerationCatalog.TokenEfficiencyGeneration;
+        var full = new ReproductionRequest { Experiment = teg.Id };
+        Assert.Equal(2000, Reproduction.GenerationSettingsFor(full, teg).Steps);
+        Assert.Equal(3000, Reproduction.GenerationSettingsFor(full, GenerationCatalog.LossTerms).Steps);
+        Assert.Equal(GenerationSettings.Full.Steps, Reproduction.GenerationSettingsFor(full, GenerationCatalog.SegToImage).Steps);
+        Assert.Equal(700, Reproduction.GenerationSettingsFor(full with { Steps = 700 }, teg).Steps);
+        Assert.Equal(GenerationSettings.Quick.Steps, Reproduction.GenerationSettingsFor(full with { Quick = true }, teg).Steps);
+    }
+
+    [Fact]
     public void The_verdict_is_a_one_sided_paired_test_over_seeds()
     {
         var e = GenerationCatalog.SegToImage;
@@ -27,6 +39,10 @@ public sealed class GenerationRunnerTests
         var single = GenerationRunner.Summarise(e, full with { Seeds = [0] }, [Run("mmfs", 0, 0.9), Run("no-unet-mmfs", 0, 0.1)], "");
         Assert.Equal("inconclusive", single.Verdict);
         Assert.Null(single.Test);
+        // the same small lead in every seed (scores on a lattice of 48 prompts) is no evidence the t-test can weigh
+        var lattice = GenerationRunner.Summarise(e, full with { Seeds = [0, 1] }, [Run("mmfs", 0, 8 / 48.0), Run("mmfs", 1, 5 / 48.0), Run("no-unet-mmfs", 0, 6 / 48.0), Run("no-unet-mmfs", 1, 3 / 48.0)], "");
+        Assert.Equal("inconclusive", lattice.Verdict);
+        Assert.Contains("no spread", lattice.Reason);
     }
 
     [Fact]
@@ -49,6 +65,13 @@ public sealed class GenerationRunnerTests
         // --resume keeps the finished runs
         var again = Reproduction.Run(request with { Resume = true }, _ => { }).Generation[0];
         Assert.Equal(result.Runs.Select(r => r.Metrics["miou"]), again.Runs.Select(r => r.Metrics["miou"]));
+        // ... but only a run made as this one would be: one whose record of training and scoring differs is made again
+        string changed = Path.Combine(runs, "mmfs-seed1"), kept = Path.Combine(runs, "mmfs-seed0");
+        File.WriteAllText(Path.GetFullPath(changed) + ".scored", "trained with other steps");
+        DateTime changedBefore = File.GetLastWriteTimeUtc(Path.Combine(changed, "test_scores.json")), keptBefore = File.GetLastWriteTimeUtc(Path.Combine(kept, "test_scores.json"));
+        Reproduction.Run(request with { Resume = true }, _ => { });
+        Assert.True(File.GetLastWriteTimeUtc(Path.Combine(changed, "test_scores.json")) > changedBefore);
+        Assert.Equal(keptBefore, File.GetLastWriteTimeUtc(Path.Combine(kept, "test_scores.json")));
         // what a notebook shows: the table as HTML, and the first run's Test images, prompt by prompt (map, generated,
         // segmented, real); the committed copy of a run's images is found when its run folder is not here
         var view = GenerationReport.View(result).Html;

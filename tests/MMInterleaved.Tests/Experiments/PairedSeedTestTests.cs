@@ -26,7 +26,7 @@ public class PairedSeedTestTests
         var test = PairedSeedTest.Of([51, -47], [50, -50]);
         Assert.Equal(2, test.T, 12);
         Assert.Equal(0.5 - Math.Atan(2) / Math.PI, test.OneSidedP, 9);
-        Assert.True(PairedSeedTest.Of([1, 2, 3], [3, 4, 5]).OneSidedP > 0.99);   // B better: no evidence for A
+        Assert.True(PairedSeedTest.Of([1, 2, 3], [3, 4.5, 5]).OneSidedP > 0.99);   // B better: no evidence for A
         Assert.Throws<ArgumentException>(() => PairedSeedTest.Of([1, 2], [1]));
         Assert.Throws<ArgumentException>(() => PairedSeedTest.Of([1], [0]));
     }
@@ -37,5 +37,17 @@ public class PairedSeedTestTests
         // differences 10, 10.1, 9.9: t ≈ 173, P far below 0.001; differences 1, 2, 3 give P ≈ 0.037
         Assert.EndsWith("one-sided p < 0.001", PairedSeedTest.Of([20, 20.1, 19.9], [10, 10, 10]).ToString());
         Assert.EndsWith("one-sided p = 0.037", PairedSeedTest.Of([11, 12, 13], [10, 10, 10]).ToString());
+    }
+
+    [Fact]
+    public void Identical_differences_leave_the_test_undefined_rather_than_certain()
+    {
+        // k of 48 prompts: 16.667 − 12.5, 10.417 − 6.25, 8.333 − 4.167 are all 4.167 up to rounding (the t would be ~1e16)
+        var test = PairedSeedTest.Of([100.0 * 8 / 48, 100.0 * 5 / 48, 100.0 * 4 / 48], [100.0 * 6 / 48, 100.0 * 3 / 48, 100.0 * 2 / 48]);
+        Assert.True(test.NoSpread);
+        Assert.True(double.IsNaN(test.T) && double.IsNaN(test.OneSidedP));
+        Assert.Equal(100.0 * 2 / 48, test.MeanDifference, 9);
+        Assert.Contains("no spread", test.ToString());
+        Assert.False(PairedSeedTest.Of([3, 2, 1], [1, 1, 0]).NoSpread);
     }
 }
