@@ -57,7 +57,7 @@ public sealed record TrainingArgs
 
     /// <summary>The window for a model with <paramref name="numImageTokens"/> visual tokens per image.</summary>
     public int WindowLength(int numImageTokens) => MaxLength ?? WindowFor(TextLength, numImageTokens,
-        DataFile is null && Task.Split('+').Any(t => t.Trim().EndsWith("-story", StringComparison.Ordinal)) ? new GridTaskOptions().MaxFrames : 1);   // a story's every frame
+        DataFile is null && TaskMixture.Parse(Task).Tasks.Any(t => t.EndsWith("-story", StringComparison.Ordinal)) ? new GridTaskOptions().MaxFrames : 1);   // a story's every frame
 
     /// <summary>Tokens per packed row: the text budget plus, per image of a training document, &lt;|beginofimage|&gt; and
     /// its K visual tokens, so more visual tokens or more images never squeeze the text.</summary>

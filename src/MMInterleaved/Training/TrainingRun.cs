@@ -166,7 +166,7 @@ public sealed class TrainingRun
 
     /// <summary>The training and held-out documents <paramref name="args"/> name: the task's train split and its
     /// <paramref name="heldOut"/> split (validation by default; Test for final numbers), or a document file's first nine
-    /// tenths and last tenth. A task mixture "a+b" trains on a and b in turn (one document each) and holds out a's.</summary>
+    /// tenths and last tenth. A task mixture "a+b" trains on a and b in turn (one document each; "a*4+b" four of a, then one of b) and holds out a's.</summary>
     public static (IDocumentSource Train, IDocumentSource Eval) OpenSources(TrainingArgs args, int imageSize, DataSplit heldOut = DataSplit.Validation)
     {
         if (args.DataFile is string file)
@@ -177,11 +177,11 @@ public sealed class TrainingRun
                     new ListDocumentSource("file-eval", documents.Skip(documents.Count - held).ToList()));
         }
         var scene = new GlyphSceneOptions(ImageSize: imageSize, GridSide: args.GridSide);
-        var parts = args.Task.Split('+', StringSplitOptions.TrimEntries);
+        var mixture = TaskMixture.Parse(args.Task);
         IDocumentSource Train(string task) => GridTasks.Create(task, new GridTaskOptions(args.Seed, DataSplit.Train, scene) { QuestionsPerImage = args.QuestionsPerImage, Questions = args.Questions });
-        // a mixture ("glyph-vqa+glyph-text-to-image") alternates its tasks document by document and is scored on the first
-        var train = parts.Length == 1 ? Train(parts[0]) : new MixedDocumentSource(args.Task, parts.Select(Train).ToList(), Enumerable.Range(0, parts.Length).ToList());
-        return (train, GridTasks.Create(parts[0], new GridTaskOptions(args.Seed, heldOut, scene) { Questions = args.Questions }));
+        // a mixture ("glyph-vqa+glyph-text-to-image", weighted "a*4+b") takes its tasks' documents in turn and is scored on the first
+        var train = mixture.Pattern.Count == 1 ? Train(mixture.First) : new MixedDocumentSource(args.Task, mixture.Tasks.Select(Train).ToList(), mixture.Pattern);
+        return (train, GridTasks.Create(mixture.First, new GridTaskOptions(args.Seed, heldOut, scene) { Questions = args.Questions }));
     }
 
     private StepLoss Loss(InterleavedBatch batch)
@@ -190,8 +190,14 @@ public sealed class TrainingRun
         // the image loss's draws follow (run seed, batch ordinal), not the global generator that parallel runs share
         var noise = SeededRandom.Hash((ulong)Args.Seed, (ulong)batch.Ordinal, SeededRandom.Hash("image-loss"));
         var output = Model.forward(batch.To(Pipeline.Device) with { NoiseSeed = noise });
-        return Model.ImageDecoder is null ? new StepLoss(output.Loss, tokens)
-            : new StepLoss(output.Loss, tokens, new Dictionary<string, Tensor?> { ["loss_txt"] = output.TextLoss, ["loss_img"] = output.ImageLoss });
+        if (Model.ImageDecoder is null) return new StepLoss(output.Loss, tokens);
+        // how many images the diffusion loss learned from (a mixture's long documents crowd out short ones in a packed row)
+        var host = batch.OnHost().InputIds;
+        int targets = ImageContext.Of(host.contiguous().data<long>().ToArray(), host.shape[0], host.shape[1], Model.Config.Tokens).Count(c => c.HasCondition);
+        return new StepLoss(output.Loss, tokens, new Dictionary<string, Tensor?>
+        {
+            ["loss_txt"] = output.TextLoss, ["loss_img"] = output.ImageLoss, ["image_targets"] = tensor((double)targets),
+        });
     }
 
     // Seeded construction holds the global lock, so a run in a thread draws the same initialisation as alone.

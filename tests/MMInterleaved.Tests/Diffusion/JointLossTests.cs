@@ -138,6 +138,10 @@ public sealed class JointLossTests
         Assert.True(extra["loss_img"] > 0 && extra["loss_txt"] > 0);
         Assert.Equal(result.LastLoss, extra["loss_txt"] + 10 * extra["loss_img"], 4);
         Assert.Contains("\"loss_img\"", File.ReadAllText(Path.Combine(folder.File("t2i"), "metrics.jsonl")));
+        // every text-to-image image has its caption before it, so the logged diffusion targets are the step's images
+        var stream = run.Pipeline.Processor.TrainingStream(i => run.TrainSource.Get(i), args.BatchSize, args.WindowLength(run.Pipeline.Config.NumImageTokens));
+        stream.Next();
+        Assert.Equal(stream.Next()!.Images.shape[0], extra["image_targets"]);
 
         // a config file without a decoder cannot train a generation task
         string plain = folder.File("plain.json");

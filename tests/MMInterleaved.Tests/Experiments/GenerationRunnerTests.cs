@@ -15,7 +15,7 @@ public sealed class GenerationRunnerTests
         var teg = GenerationCatalog.TokenEfficiencyGeneration;
         var full = new ReproductionRequest { Experiment = teg.Id };
         Assert.Equal(2000, Reproduction.GenerationSettingsFor(full, teg).Steps);
-        Assert.Equal(3000, Reproduction.GenerationSettingsFor(full, GenerationCatalog.LossTerms).Steps);
+        Assert.Equal(2000, Reproduction.GenerationSettingsFor(full, GenerationCatalog.LossTerms).Steps);
         Assert.Equal(GenerationSettings.Full.Steps, Reproduction.GenerationSettingsFor(full, GenerationCatalog.SegToImage).Steps);
         Assert.Equal(700, Reproduction.GenerationSettingsFor(full with { Steps = 700 }, teg).Steps);
         Assert.Equal(GenerationSettings.Quick.Steps, Reproduction.GenerationSettingsFor(full with { Quick = true }, teg).Steps);

@@ -19,9 +19,9 @@ public static class GridTasks
     /// <summary>The suffixes of tasks whose targets are images (a model trained on them needs an image decoder).</summary>
     public static IReadOnlyList<string> GenerationSuffixes { get; } = ["text-to-image", "seg-to-image", "story"];
 
-    /// <summary>Whether task <paramref name="name"/> (any prefix; in a mixture "a+b", any part) trains image generation.</summary>
+    /// <summary>Whether task <paramref name="name"/> (any prefix; in a mixture "a+b" or "a*4+b", any part) trains image generation.</summary>
     public static bool IsGeneration(string name) =>
-        name.Split('+', StringSplitOptions.TrimEntries).Any(part => GenerationSuffixes.Any(s => part.EndsWith("-" + s, StringComparison.Ordinal)));
+        TaskMixture.Parse(name).Tasks.Any(part => GenerationSuffixes.Any(s => part.EndsWith("-" + s, StringComparison.Ordinal)));
 
     /// <summary>The glyph task names.</summary>
     public static IReadOnlyList<string> GlyphNames { get; } = Suffixes.Concat(GlyphOnlySuffixes).Select(s => "glyph-" + s).ToArray();
