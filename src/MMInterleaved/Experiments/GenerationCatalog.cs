@@ -74,7 +74,8 @@ public static class GenerationCatalog
         AlsoScored = ["glyph-caption", "glyph-vqa"],
         CellKinds = true,
         Columns = ["cell_color", "cell_color_other_scene", "cell_kind", "cell_fidelity", "fid_glyph",
-            GenerationExperiment.ScoreKey("glyph-caption", "CIDEr"), GenerationExperiment.ScoreKey("glyph-caption", "Bleu_4"), GenerationExperiment.ScoreKey("glyph-vqa", "overall")],
+            GenerationExperiment.ScoreKey("glyph-caption", "CIDEr"), GenerationExperiment.ScoreKey("glyph-caption", "Bleu_4"), GenerationExperiment.ScoreKey("glyph-vqa", "overall"),
+            GenerationRunner.TrainImageTargets],
     };
 
     /// <summary>
@@ -117,7 +118,8 @@ public static class GenerationCatalog
     {
         Steps = 2000,   // with JointTask's weights, at least the single-task recipe's 1000 steps of generated images for the MMFS arm
         AlsoScored = ["glyph-vqa"],
-        Columns = ["cell_color", "cell_color_other_scene", "cell_color_own_minus_other", "condition_spread", GenerationExperiment.ScoreKey("glyph-vqa", "overall")],
+        Columns = ["cell_color", "cell_color_other_scene", "cell_color_own_minus_other", "condition_spread", GenerationExperiment.ScoreKey("glyph-vqa", "overall"),
+            GenerationRunner.TrainImageTargets],
     };
 
     /// <summary>Every generation experiment.</summary>

@@ -109,7 +109,25 @@ public static class GenerationRunner
         string scores = Path.Combine(folder, ScoresFile);
         if (!File.Exists(scores)) return null;
         var metrics = JsonSerializer.Deserialize<Dictionary<string, double>>(File.ReadAllText(scores), ResultFile.Json)!;
+        if (MeanLogged(folder, "image_targets") is double targets) metrics[TrainImageTargets] = targets;
         return new GenerationRunRecord(arm.Name, seed, metrics, TrainSeconds(folder), folder);
+    }
+
+    /// <summary>The key of a run's mean number of images with a diffusion loss per training step (from its training log),
+    /// kept beside its scores: what a mixture really gave the image decoder to learn from.</summary>
+    public const string TrainImageTargets = "train.image_targets";
+
+    /// <summary>The mean over the logged steps of the training log's extra value <paramref name="key"/> (each logged step
+    /// samples its last micro-batch), or null when the log has none (runs trained before it was logged).</summary>
+    internal static double? MeanLogged(string folder, string key)
+    {
+        string log = Path.Combine(folder, "metrics.jsonl");
+        if (!File.Exists(log)) return null;
+        var values = new List<double>();
+        foreach (string line in File.ReadLines(log).Where(l => l.Contains($"\"{key}\"", StringComparison.Ordinal)))
+            if (JsonDocument.Parse(line).RootElement.TryGetProperty("extra", out var extra) && extra.TryGetProperty(key, out var value))
+                values.Add(value.GetDouble());
+        return values.Count == 0 ? null : values.Average();
     }
 
     private static double TrainSeconds(string folder)

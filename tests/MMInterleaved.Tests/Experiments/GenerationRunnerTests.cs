@@ -161,6 +161,23 @@ public sealed class GenerationRunnerTests
         Assert.Equal(GenerationRunner.Progress.Trained, GenerationRunner.ProgressOf(run, fingerprint));
     }
 
+    [Fact]
+    public void A_runs_diffusion_targets_are_the_mean_over_its_logged_steps_and_absent_from_older_logs()
+    {
+        using var folder = new TempFolder();
+        string run = folder.File("arm-seed0");
+        Directory.CreateDirectory(run);
+        Assert.Null(GenerationRunner.MeanLogged(run, "image_targets"));                      // no log
+        File.WriteAllLines(Path.Combine(run, "metrics.jsonl"),
+        [
+            "{\"step\":10,\"loss\":1.0,\"extra\":{\"loss_img\":0.2,\"image_targets\":4}}",
+            "{\"step\":20,\"loss\":0.9,\"extra\":{\"loss_img\":0.1}}",               // a step logged without it
+            "{\"step\":30,\"loss\":0.8,\"extra\":{\"loss_img\":0.1,\"image_targets\":7}}",
+        ]);
+        Assert.Equal(5.5, GenerationRunner.MeanLogged(run, "image_targets"));
+        Assert.Null(GenerationRunner.MeanLogged(run, "gate0"));
+    }
+
     [Theory]
     [InlineData("token-efficiency-generation", new[] { "mmfs-8", "no-mmfs-64" })]
     [InlineData("resampler-and-mmfs-generation", new[] { "both", "resampler-only", "mmfs-only" })]
@@ -171,6 +188,8 @@ public sealed class GenerationRunnerTests
         var result = Assert.Single(Reproduction.Run(request, _ => { }).Generation);
         Assert.Equal(arms, result.Runs.Select(r => r.Arm));
         Assert.All(result.Runs, r => Assert.True(r.Metrics.ContainsKey("cell_color") && r.Metrics.ContainsKey("vqa.overall")));
+        // the training log's diffusion targets per step travel with the scores: text-to-image documents carry targets
+        Assert.All(result.Runs, r => Assert.True(r.Metrics.GetValueOrDefault(GenerationRunner.TrainImageTargets) > 0, $"{r.Arm}: no {GenerationRunner.TrainImageTargets}"));
         // each arm's config is the comprehension ablation's change applied to the generation preset
         string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, id);
         var preset = MMInterleaved.Model.ModelPresets.Resolve("tiny");
