@@ -194,7 +194,12 @@ public static class GenerationRunner
     }
 
     /// <summary>The `mmi train` arguments and config of a run, as <see cref="ProgressOf"/> compares them.</summary>
-    internal static string Fingerprint(IEnumerable<string> trainArguments, string config) => string.Join("\n", trainArguments) + "\n" + config;
+    /// The runs folder's absolute path is written as <c>{runs}</c>, so committed records restore in any checkout.
+    internal static string Fingerprint(IEnumerable<string> trainArguments, string config, string? runsFolder = null)
+    {
+        string text = string.Join("\n", trainArguments) + "\n" + config;
+        return runsFolder is null ? text : text.Replace(Path.GetFullPath(runsFolder), "{runs}", StringComparison.Ordinal);
+    }
 
     private static string FingerprintFile(string folder) => Path.GetFullPath(folder) + ".fingerprint";
 
@@ -212,7 +217,7 @@ public static class GenerationRunner
     private static string Scored(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
     {
         var (train, configJson) = TrainCommand(experiment, arm, seed, settings, folder);
-        return Fingerprint(train, configJson) + FormattableString.Invariant(
+        return Fingerprint(train, configJson, settings.RunsFolder) + FormattableString.Invariant(
             $"\nscored: {settings.TestPrompts} prompts, {settings.SamplingSteps} sampling steps, {settings.ComprehensionExamples} comprehension examples, also [{string.Join(", ", experiment.AlsoScored)}], all frames {experiment.AlsoAllFrames}, cell kinds {experiment.CellKinds}");
     }
 
@@ -232,7 +237,7 @@ public static class GenerationRunner
         string config = Path.GetFullPath(folder) + ".config.json";
         var (train, configJson) = TrainCommand(experiment, arm, seed, settings, folder);
         string I(double x) => x.ToString(CultureInfo.InvariantCulture);
-        string fingerprint = Fingerprint(train, configJson);
+        string fingerprint = Fingerprint(train, configJson, settings.RunsFolder);
         // an interrupted earlier attempt at the same run goes on from its last checkpoint (training resumes exactly)
         switch (settings.Resume ? ProgressOf(folder, fingerprint) : Progress.None)
         {

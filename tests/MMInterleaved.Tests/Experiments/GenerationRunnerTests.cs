@@ -159,6 +159,10 @@ public sealed class GenerationRunnerTests
         Assert.Equal(GenerationRunner.Progress.None, GenerationRunner.ProgressOf(run, GenerationRunner.Fingerprint(["train", "--steps", "4"], "{ }")));
         using (var single = new SingleThread()) MMInterleaved.Training.TrainingRun.Resume(run).Run();
         Assert.Equal(GenerationRunner.Progress.Trained, GenerationRunner.ProgressOf(run, fingerprint));
+        // the same run under another checkout's runs folder has the same record; another run does not
+        string Record(string runs, string name) => GenerationRunner.Fingerprint(["train", "--out", Path.Combine(runs, name)], "{}", runs);
+        Assert.Equal(Record("/a/runs", "x-seed0"), Record("/b/other/runs", "x-seed0"));
+        Assert.NotEqual(Record("/a/runs", "x-seed0"), Record("/a/runs", "x-seed1"));
     }
 
     [Fact]
