@@ -16,8 +16,9 @@ namespace MMInterleaved.Experiments;
 /// Runs a generation experiment's arms × seeds: each run trains as `mmi train` does (the experiment's task and grid, the
 /// settings' recipe) and is scored on the Test split as `mmi eval` does; then per arm the mean and SD over seeds, the
 /// one-sided paired seed test of the deciding metric and a verdict. Under `mmi` the runs go to `mmi train` / `mmi eval`
-/// worker processes, <see cref="GenerationSettings.Parallelism"/> at once with one thread each; elsewhere (notebooks,
-/// tests, quick mode) they run in this process, one after another.
+/// worker processes, <see cref="GenerationSettings.Parallelism"/> at once with one thread each (one at a time too: only
+/// the workers continue an interrupted run from its checkpoint); elsewhere (notebooks, tests, quick mode) they run in
+/// this process, one after another.
 /// </summary>
 public static class GenerationRunner
 {
@@ -25,7 +26,7 @@ public static class GenerationRunner
     public static GenerationResult Run(GenerationExperiment experiment, GenerationSettings settings, string command = "", Action<string>? log = null)
     {
         var jobs = experiment.Arms.SelectMany(a => settings.Seeds.Select(s => (Arm: a, Seed: s))).ToList();
-        bool inProcesses = !settings.IsQuick && settings.Parallelism > 1 && RunWorker.Launcher is not null;
+        bool inProcesses = UsesWorkers(settings, RunWorker.Launcher is not null);
         var records = new List<GenerationRunRecord>();
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = inProcesses ? settings.Parallelism : 1 }, job =>
         {
@@ -43,6 +44,10 @@ public static class GenerationRunner
         var ordered = jobs.Select(j => records.Single(r => r.Arm == j.Arm.Name && r.Seed == j.Seed)).ToList();
         return Summarise(experiment, settings, ordered, command);
     }
+
+    /// <summary>Whether runs go to worker processes: under `mmi` and not in quick mode, whatever the parallelism, since
+    /// an in-process run starts over where a worker would resume it.</summary>
+    internal static bool UsesWorkers(GenerationSettings settings, bool underMmi) => !settings.IsQuick && underMmi;
 
     /// <summary>Per-arm summaries, the paired seed test and the verdict from finished runs.</summary>
     public static GenerationResult Summarise(GenerationExperiment experiment, GenerationSettings settings, IReadOnlyList<GenerationRunRecord> runs, string command)
@@ -140,7 +145,7 @@ public static class GenerationRunner
 
     private static GenerationRunRecord InProcess(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
     {
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Begin(experiment, arm, seed, settings, folder);   // the same records as a worker's run, so a worker can resume it
         var args = Args(experiment, settings, seed);
         var run = TrainingRun.Create(folder, args, Config(experiment, arm, settings, seed));
         run.Run();
@@ -231,10 +236,19 @@ public static class GenerationRunner
         return Finished(arm, seed, folder)!;
     }
 
+    // A fresh start of a run: whatever an earlier attempt left goes, and the run's config and fingerprint are written
+    // beside its folder (what --resume compares before continuing it from a checkpoint).
+    private static void Begin(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
+    {
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
+        var (train, configJson) = TrainCommand(experiment, arm, seed, settings, folder);
+        Runtime.AtomicFile.WriteAllText(Path.GetFullPath(folder) + ".config.json", configJson);
+        Runtime.AtomicFile.WriteAllText(FingerprintFile(folder), Fingerprint(train, configJson, settings.RunsFolder));
+    }
+
     private static GenerationRunRecord InWorkers(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(folder))!);
-        string config = Path.GetFullPath(folder) + ".config.json";
         var (train, configJson) = TrainCommand(experiment, arm, seed, settings, folder);
         string I(double x) => x.ToString(CultureInfo.InvariantCulture);
         string fingerprint = Fingerprint(train, configJson, settings.RunsFolder);
@@ -247,9 +261,7 @@ public static class GenerationRunner
                 RunWorker.Start(RunWorker.Launcher!.Value, ["train", "--resume", folder, "--threads", "1"], folder + ".train-resumed.log", $"{arm.Name} seed {seed}, training (resumed)");
                 break;
             default:
-                if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
-                Runtime.AtomicFile.WriteAllText(config, configJson);
-                Runtime.AtomicFile.WriteAllText(FingerprintFile(folder), fingerprint);
+                Begin(experiment, arm, seed, settings, folder);
                 RunWorker.Start(RunWorker.Launcher!.Value, train, folder + ".train.log", $"{arm.Name} seed {seed}, training");
                 break;
         }

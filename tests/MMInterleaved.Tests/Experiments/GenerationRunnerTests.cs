@@ -22,6 +22,15 @@ public sealed class GenerationRunnerTests
     }
 
     [Fact]
+    public void Full_runs_go_to_resumable_workers_even_one_at_a_time()
+    {
+        Assert.True(GenerationRunner.UsesWorkers(GenerationSettings.Full with { Parallelism = 1 }, underMmi: true));
+        Assert.True(GenerationRunner.UsesWorkers(GenerationSettings.Full with { Parallelism = 2 }, underMmi: true));
+        Assert.False(GenerationRunner.UsesWorkers(GenerationSettings.Quick, underMmi: true));
+        Assert.False(GenerationRunner.UsesWorkers(GenerationSettings.Full, underMmi: false));
+    }
+
+    [Fact]
     public void The_verdict_is_a_one_sided_paired_test_over_seeds()
     {
         var e = GenerationCatalog.SegToImage;
@@ -203,6 +212,10 @@ public sealed class GenerationRunnerTests
             var expected = variant.Configure(preset);
             Assert.Equal((expected.NumImageTokens, expected.CrossAttention.Enabled, expected.UseResampler), (config.NumImageTokens, config.CrossAttention.Enabled, config.UseResampler));
             Assert.NotNull(config.ImageDecoder?.Mmfs);                                                    // the UNet keeps its MMFS
+            // an in-process run leaves the records a worker resumes it from: the fingerprint of the config it trained
+            string record = Path.Combine(runs, $"{variant.Name}-seed0");
+            Assert.Equal(File.ReadAllText(Path.Combine(record, "config.json")).TrimEnd(), File.ReadAllText(record + ".config.json").TrimEnd());
+            Assert.EndsWith(File.ReadAllText(record + ".config.json"), File.ReadAllText(record + ".fingerprint"), StringComparison.Ordinal);
         }
     }
 }
