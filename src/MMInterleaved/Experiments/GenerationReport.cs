@@ -3,6 +3,8 @@ using System.Net;
 using System.Text;
 using MMInterleaved.Data.Images;
 using MMInterleaved.Visualization;
+using Plotly.NET;
+using PlotlyChart = Plotly.NET.CSharp.Chart;
 
 namespace MMInterleaved.Experiments;
 
@@ -53,6 +55,16 @@ public static class GenerationReport
         foreach (var row in rows) html.Append($"<tr>{string.Concat(row.Select(c => $"<td>{E(c)}</td>"))}</tr>");
         html.Append($"</table><p>Per run: {E(PerRun(result))}.</p>");
         return new HtmlView(html.ToString());
+    }
+
+    /// <summary>The training curve of the logged value <paramref name="key"/> (e.g. <c>loss_img</c>, <c>loss_txt</c>), one
+    /// line per run whose training log <paramref name="logOf"/> finds.</summary>
+    public static GenericChart LossCurves(GenerationResult result, string key, Func<GenerationRunRecord, string?> logOf)
+    {
+        var lines = result.Runs.Select(run => (run, Points: logOf(run) is string log ? GenerationRunner.Logged(log, key) : []))
+            .Where(r => r.Points.Count > 0)
+            .Select(r => PlotlyChart.Line<int, double, string>(r.Points.Select(p => p.Step).ToArray(), r.Points.Select(p => p.Value).ToArray(), Name: $"{r.run.Arm} seed {r.run.Seed}"));
+        return PlotlyChart.Combine(lines).WithTitles($"{result.Title}: {key} while training", "step", key);
     }
 
     /// <summary>

@@ -25,7 +25,9 @@ public static class GenerationRunner
     /// <summary>Runs <paramref name="experiment"/>; <paramref name="log"/> hears a line per finished run.</summary>
     public static GenerationResult Run(GenerationExperiment experiment, GenerationSettings settings, string command = "", Action<string>? log = null)
     {
-        var jobs = experiment.Arms.SelectMany(a => settings.Seeds.Select(s => (Arm: a, Seed: s))).ToList();
+        // seed by seed, every arm of a seed before the next seed, so an experiment stopped part-way (a session's time
+        // runs out) has paired seeds to compare rather than one arm's seeds
+        var jobs = settings.Seeds.SelectMany(s => experiment.Arms.Select(a => (Arm: a, Seed: s))).ToList();
         bool inProcesses = UsesWorkers(settings, RunWorker.Launcher is not null);
         var records = new List<GenerationRunRecord>();
         Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = inProcesses ? settings.Parallelism : 1 }, job =>
@@ -41,9 +43,35 @@ public static class GenerationRunner
                 log?.Invoke(FormattableString.Invariant($"  [{records.Count}/{jobs.Count}] {job.Arm.Name} seed {job.Seed}: {experiment.Metric} {record.Metrics.GetValueOrDefault(experiment.Metric, double.NaN):0.###} ({record.TrainSeconds / 60:0.#} min)"));
             }
         });
-        var ordered = jobs.Select(j => records.Single(r => r.Arm == j.Arm.Name && r.Seed == j.Seed)).ToList();
+        var ordered = (from arm in experiment.Arms from seed in settings.Seeds
+                       select records.Single(r => r.Arm == arm.Name && r.Seed == seed)).ToList();
         return Summarise(experiment, settings, ordered, command);
     }
+
+    /// <summary>The finished runs of <paramref name="experiment"/> recorded in <paramref name="runsFolder"/> (its
+    /// <c>{arm}-seed{s}</c> folders with their <c>.scored</c> records beside them, as `mmi reproduce` leaves them and
+    /// <c>results/{id}/runs/</c> commits them), in arm and seed order; how they were made is not compared here (that is
+    /// --resume's business), so a notebook shows what was committed.</summary>
+    public static IReadOnlyList<GenerationRunRecord> FinishedRuns(GenerationExperiment experiment, string runsFolder, IEnumerable<long> seeds) =>
+        [.. from arm in experiment.Arms
+            from seed in seeds
+            let folder = Path.Combine(runsFolder, $"{arm.Name}-seed{seed}")
+            where File.Exists(ScoredFile(folder))
+            let record = Finished(arm, seed, folder)
+            where record is not null
+            select record];
+
+    /// <summary>What the runs finished so far show while the rest train: their per-arm summaries, no test and the
+    /// verdict "in progress" (a notebook's view of an experiment that is not committed yet).</summary>
+    public static GenerationResult InProgress(GenerationExperiment experiment, GenerationSettings settings, IReadOnlyList<GenerationRunRecord> runs, string command) =>
+        Summarise(experiment, settings, runs, command) with
+        {
+            Test = null, Verdict = InProgressVerdict,
+            Reason = $"{runs.Count} of {experiment.Arms.Count * settings.Seeds.Count} runs finished; the verdict waits for all of them.",
+        };
+
+    /// <summary>The verdict of <see cref="InProgress"/>.</summary>
+    public const string InProgressVerdict = "in progress";
 
     /// <summary>Whether runs go to worker processes: under `mmi` and not in quick mode, whatever the parallelism, since
     /// an in-process run starts over where a worker would resume it.</summary>
@@ -126,13 +154,23 @@ public static class GenerationRunner
     /// samples its last micro-batch), or null when the log has none (runs trained before it was logged).</summary>
     internal static double? MeanLogged(string folder, string key)
     {
-        string log = Path.Combine(folder, "metrics.jsonl");
-        if (!File.Exists(log)) return null;
-        var values = new List<double>();
+        var values = Logged(Path.Combine(folder, "metrics.jsonl"), key);
+        return values.Count == 0 ? null : values.Average(v => v.Value);
+    }
+
+    /// <summary>The logged steps of a training log (<c>metrics.jsonl</c>) that record the extra value <paramref name="key"/>,
+    /// with that value; none when the file is absent.</summary>
+    internal static IReadOnlyList<(int Step, double Value)> Logged(string log, string key)
+    {
+        if (!File.Exists(log)) return [];
+        var values = new List<(int, double)>();
         foreach (string line in File.ReadLines(log).Where(l => l.Contains($"\"{key}\"", StringComparison.Ordinal)))
-            if (JsonDocument.Parse(line).RootElement.TryGetProperty("extra", out var extra) && extra.TryGetProperty(key, out var value))
-                values.Add(value.GetDouble());
-        return values.Count == 0 ? null : values.Average();
+        {
+            var entry = JsonDocument.Parse(line).RootElement;
+            if (entry.TryGetProperty("extra", out var extra) && extra.TryGetProperty(key, out var value))
+                values.Add((entry.GetProperty("step").GetInt32(), value.GetDouble()));
+        }
+        return values;
     }
 
     private static double TrainSeconds(string folder)
@@ -208,14 +246,16 @@ public static class GenerationRunner
 
     private static string FingerprintFile(string folder) => Path.GetFullPath(folder) + ".fingerprint";
 
-    // The `mmi train` command of a run (its config is written beside the folder) and the config it trains.
-    private static (string[] Train, string ConfigJson) TrainCommand(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
+    // The `mmi train` command of a run (its config is written beside the folder) and the config it trains. Paths are
+    // absolute, so the runs folder named relatively (`mmi` from the checkout, a notebook from notebooks/) or absolutely
+    // gives the same fingerprint.
+    internal static (string[] Train, string ConfigJson) TrainCommand(GenerationExperiment experiment, GenerationArm arm, long seed, GenerationSettings settings, string folder)
     {
         string config = Path.GetFullPath(folder) + ".config.json";
         string I(double x) => x.ToString(CultureInfo.InvariantCulture);
         return (["train", "--preset", config, "--task", experiment.Task, "--grid", I(experiment.GridSide), "--steps", I(settings.Steps),
             "--batch-size", I(settings.BatchSize), "--warmup", I(settings.WarmupSteps), "--checkpoint-every", "100", "--eval-examples", "0",
-            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", folder], Config(experiment, arm, settings, seed).ToJson());
+            "--unet-lr-scale", I(settings.UNetScale), "--seed", I(seed), "--threads", "1", "--out", Path.GetFullPath(folder)], Config(experiment, arm, settings, seed).ToJson());
     }
 
     /// <summary>What a finished run records of how it was made: its training fingerprint and how it was scored.</summary>

@@ -1,3 +1,4 @@
+using Plotly.NET;
 using MMInterleaved.Runtime;
 
 namespace MMInterleaved.Experiments;
@@ -32,24 +33,50 @@ public static class NotebookResults
 
     /// <summary>
     /// The result of a generation experiment for a notebook (working folder <c>notebooks/</c>): in quick mode a
-    /// seconds-scale run of one seed; with <paramref name="rerun"/> the full experiment in this process, keeping finished
-    /// runs (hours: the README states each one's cost); otherwise the committed result, or null while none is committed.
+    /// seconds-scale run of one seed; with <paramref name="rerun"/> the full experiment in this process with the
+    /// experiment's own settings (as `mmi reproduce` runs it), keeping finished runs, those of `mmi reproduce` included
+    /// (hours: the README states each one's cost); otherwise the committed result; while none is committed, the runs
+    /// finished so far that <c>results/{id}/runs/</c> holds (verdict "in progress"); null when there are none.
     /// </summary>
     public static GenerationResult? For(GenerationExperiment experiment, bool rerun, string notebook, string? resultsFolder = null)
     {
-        string committed = Path.Combine(resultsFolder ?? Path.Combine("..", "results"), experiment.Id + ".json");
+        string results = resultsFolder ?? Path.Combine("..", "results");
+        string committed = Path.Combine(results, experiment.Id + ".json");
         if (RunMode.Quick)
             return GenerationRunner.Run(experiment, GenerationSettings.Quick with { Seeds = [0], RunsFolder = Path.Combine("..", "artifacts", "reproduce-quick", "runs") }, notebook + ", quick mode");
+        var settings = Reproduction.GenerationSettingsFor(new ReproductionRequest { Experiment = experiment.Id }, experiment);
+        if (settings.Preset.EndsWith(".json", StringComparison.OrdinalIgnoreCase) && !Path.IsPathRooted(settings.Preset))
+            settings = settings with { Preset = Path.Combine("..", settings.Preset) };   // a preset file named from the checkout
         if (rerun)
-            return GenerationRunner.Run(experiment, GenerationSettings.Full with { Resume = true, RunsFolder = Path.Combine("..", "artifacts", "reproduce", "runs") }, notebook);
-        return File.Exists(committed) ? GenerationResult.Load(committed) : null;
+            return GenerationRunner.Run(experiment, settings with { Resume = true, RunsFolder = Path.Combine("..", "artifacts", "reproduce", "runs") }, notebook);
+        if (File.Exists(committed)) return GenerationResult.Load(committed);
+        var finished = GenerationRunner.FinishedRuns(experiment, Path.Combine(results, experiment.Id, "runs"), settings.Seeds);
+        return finished.Count == 0 ? null : GenerationRunner.InProgress(experiment, settings, finished, $"{notebook}: the runs committed so far");
     }
 
     /// <summary>A line saying what a generation notebook shows.</summary>
     public static string Describe(GenerationExperiment experiment, GenerationResult? result) =>
         result is null ? $"not run yet: no {experiment.Id}.json in results/. Run `mmi reproduce {experiment.Id} --out results --resume` (hours; see the README), or set rerun = true."
         : result.Settings.IsQuick ? "quick mode: tiny preset, a few steps (measures nothing)"
+        : result.Verdict == GenerationRunner.InProgressVerdict ? $"in progress: {result.Reason} These are the finished runs committed in results/{experiment.Id}/ (its README says how to resume)."
         : $"results of `{result.Command}`, finished {result.Date:u}";
+
+    /// <summary>The training log (<c>metrics.jsonl</c>) of <paramref name="run"/>, seen from <c>notebooks/</c>: in its run
+    /// folder when that is here, else the committed copy <c>results/{id}/runs/{arm}-seed{s}/</c>; null when neither is.</summary>
+    public static string? TrainingLog(GenerationResult result, GenerationRunRecord run, string? resultsFolder = null)
+    {
+        string[] candidates =
+        [
+            Path.Combine(run.Folder, "metrics.jsonl"), Path.Combine("..", run.Folder, "metrics.jsonl"),
+            Path.Combine(resultsFolder ?? Path.Combine("..", "results"), result.Id, "runs", $"{run.Arm}-seed{run.Seed}", "metrics.jsonl"),
+        ];
+        return candidates.FirstOrDefault(File.Exists);
+    }
+
+    /// <summary>The training curve of <paramref name="key"/> (a loss the training log records, e.g. <c>loss_img</c>) for
+    /// every run of <paramref name="result"/> whose log is here (<see cref="TrainingLog"/>).</summary>
+    public static GenericChart LossCurves(GenerationResult result, string key) =>
+        GenerationReport.LossCurves(result, key, run => TrainingLog(result, run));
 
     /// <summary>
     /// Where the Test images of <paramref name="run"/> are, seen from <c>notebooks/</c>: its run folder's <c>test/</c> when

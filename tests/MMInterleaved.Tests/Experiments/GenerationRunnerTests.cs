@@ -59,9 +59,14 @@ public sealed class GenerationRunnerTests
     {
         using var folder = new TempFolder();
         var request = new ReproductionRequest { Experiment = "seg-to-image", Quick = true, OutFolder = folder.Path };
-        var outcome = Reproduction.Run(request, _ => { });
+        var lines = new List<string>();
+        var outcome = Reproduction.Run(request, lines.Add);
         var result = Assert.Single(outcome.Generation);
         Assert.Equal(4, result.Runs.Count);
+        // trained seed by seed (both arms of seed 0 first, so a stopped experiment has a pair), reported arm by arm
+        Assert.Equal(["mmfs seed 0", "no-unet-mmfs seed 0", "mmfs seed 1", "no-unet-mmfs seed 1"],
+            lines.Where(l => l.Contains("] ")).Select(l => l[(l.IndexOf("] ") + 2)..l.IndexOf(':')]));
+        Assert.Equal(["mmfs", "mmfs", "no-unet-mmfs", "no-unet-mmfs"], result.Runs.Select(r => r.Arm));
         Assert.All(result.Runs, r => Assert.InRange(r.Metrics["miou"], 0, 1));
         Assert.Equal("inconclusive", result.Verdict);
         Assert.True(File.Exists(Path.Combine(folder.Path, "seg-to-image.md")));
@@ -189,6 +194,54 @@ public sealed class GenerationRunnerTests
         ]);
         Assert.Equal(5.5, GenerationRunner.MeanLogged(run, "image_targets"));
         Assert.Null(GenerationRunner.MeanLogged(run, "gate0"));
+    }
+
+    [Fact]
+    public void A_runs_record_is_the_same_whether_its_runs_folder_is_named_relatively_or_absolutely()
+    {
+        // `mmi reproduce` names artifacts/reproduce/runs from the checkout, a notebook ../artifacts/reproduce/runs from
+        // notebooks/: the same folder must give the same record, or a notebook would train a finished run again
+        var e = GenerationCatalog.TokenEfficiencyGeneration;
+        var relative = GenerationSettings.Full with { Preset = "tiny", RunsFolder = Path.Combine("artifacts", "some-runs") };
+        var absolute = relative with { RunsFolder = Path.GetFullPath(relative.RunsFolder) };
+        string Record(GenerationSettings s)
+        {
+            var (train, config) = GenerationRunner.TrainCommand(e, e.Arms[0], 0, s, Path.Combine(s.RunsFolder, e.Id, "mmfs-8-seed0"));
+            return GenerationRunner.Fingerprint(train, config, s.RunsFolder);
+        }
+        Assert.Equal(Record(relative), Record(absolute));
+        Assert.Contains("{runs}/token-efficiency-generation/mmfs-8-seed0\n", Record(relative).Replace('\\', '/'));
+        Assert.DoesNotContain(Path.GetFullPath("artifacts"), Record(relative));
+    }
+
+    [Fact]
+    public void The_runs_finished_so_far_show_as_in_progress_with_their_training_curves()
+    {
+        using var folder = new TempFolder();
+        var e = GenerationCatalog.Story;
+        void Finish(string name, double score, params string[] log)
+        {
+            string run = folder.File(name);
+            Directory.CreateDirectory(run);
+            File.WriteAllText(Path.Combine(run, "test_scores.json"), $"{{\"cell_color\": {score}}}");
+            File.WriteAllLines(Path.Combine(run, "metrics.jsonl"), log);
+            File.WriteAllText(run + ".scored", "how it was made");
+        }
+        Finish("mmfs-seed0", 70, "{\"step\":10,\"elapsed_s\":5,\"extra\":{\"loss_img\":0.3}}", "{\"step\":20,\"elapsed_s\":9,\"extra\":{\"loss_img\":0.2}}");
+        Finish("no-unet-mmfs-seed0", 20, "{\"step\":10,\"elapsed_s\":4,\"extra\":{\"loss_img\":0.4}}");
+        Directory.CreateDirectory(folder.File("mmfs-seed1"));                  // still training: no .scored, not shown
+        var runs = GenerationRunner.FinishedRuns(e, folder.Path, [0, 1, 2]);
+        Assert.Equal(["mmfs 0", "no-unet-mmfs 0"], runs.Select(r => $"{r.Arm} {r.Seed}"));
+        Assert.Equal(9, runs[0].TrainSeconds);
+        var result = GenerationRunner.InProgress(e, GenerationSettings.Full, runs, "test");
+        Assert.Equal(GenerationRunner.InProgressVerdict, result.Verdict);
+        Assert.Null(result.Test);
+        Assert.StartsWith("2 of 9 runs finished", result.Reason);
+        Assert.Equal(70, result.Summary["mmfs"]["cell_color"].Mean);
+        Assert.Equal([(10, 0.3), (20, 0.2)], GenerationRunner.Logged(Path.Combine(runs[0].Folder, "metrics.jsonl"), "loss_img"));
+        string chart = Plotly.NET.GenericChart.toChartHTML(GenerationReport.LossCurves(result, "loss_img", r => Path.Combine(r.Folder, "metrics.jsonl")));
+        Assert.Contains("mmfs seed 0", chart);
+        Assert.Contains("no-unet-mmfs seed 0", chart);
     }
 
     [Theory]
