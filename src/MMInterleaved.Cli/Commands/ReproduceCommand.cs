@@ -27,11 +27,12 @@ public static class ReproduceCommand
         var fresh = new Option<bool>("--no-reuse") { Description = "Train every run, even one identical to a run of another experiment in --out (by default such runs, like the shared baseline row, are reused)." };
         var resume = new Option<bool>("--resume") { Description = "Keep runs that already finished in artifacts/reproduce/runs with the same config, settings and seed (an interrupted experiment goes on where it stopped; a generation run cut off mid-training continues from its last checkpoint)." };
         var reportsOnly = new Option<bool>("--reports-only") { Description = "Train and measure nothing: rewrite every report (.md, .html, summary) in --out from its JSON results with the current code (e.g. --out results)." };
+        var reanalyse = new Option<bool>("--reanalyse") { Description = "With --reports-only: also re-derive each comprehension experiment's summaries and verdicts from the runs its JSON stores, with the current statistics, and rewrite the JSON (runs are kept as they are)." };
         var output = new Option<string?>("--out") { Description = "Folder for results (<id>.json, .md, .html) and summary.md/.html (default artifacts/reproduce; the committed full results live in results/). Run folders go to artifacts/reproduce/runs (quick: artifacts/reproduce-quick/runs)." };
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, repeats, questions, fewShotSource, fresh, resume, reportsOnly, output,
+            experiment, quick, seeds, steps, parallel, repeats, questions, fewShotSource, fresh, resume, reportsOnly, reanalyse, output,
         };
         command.SetAction(parse =>
         {
@@ -41,7 +42,7 @@ public static class ReproduceCommand
                 Experiment = parse.GetValue(experiment)!, Quick = isQuick, Seeds = parse.GetValue(seeds), Steps = parse.GetValue(steps),
                 Parallelism = parse.GetValue(parallel), Repeats = parse.GetValue(repeats), Questions = parse.GetValue(questions),
                 FewShotSource = parse.GetValue(fewShotSource), Reuse = !parse.GetValue(fresh), Resume = parse.GetValue(resume),
-                ReportsOnly = parse.GetValue(reportsOnly), OutFolder = parse.GetValue(output) ?? Defaults.OutFolder,
+                ReportsOnly = parse.GetValue(reportsOnly), Reanalyse = parse.GetValue(reanalyse), OutFolder = parse.GetValue(output) ?? Defaults.OutFolder,
                 Command = "mmi reproduce " + string.Join(" ", Environment.GetCommandLineArgs().Skip(1).SkipWhile(a => a != "reproduce").Skip(1)),
             };
             var outcome = Reproduction.Run(request, line => AnsiConsole.MarkupLine(line.StartsWith(' ') ? Markup.Escape(line) : $"[bold]{Markup.Escape(line)}[/]"));

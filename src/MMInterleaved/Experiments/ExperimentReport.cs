@@ -51,10 +51,10 @@ public static class ExperimentReport
         text.AppendLine($"**Verdict: {result.Verdict}.** {result.VerdictReason}").AppendLine();
         if (result.Verdicts.Count > 0)
         {
-            text.AppendLine("| paper finding | metric | difference (points) | standard error | verdict |").AppendLine("|---|---|---|---|---|");
+            text.AppendLine(VerdictTable.Header(withMetric: true));
             foreach (var v in result.Verdicts)
-                text.AppendLine(Invariant($"| {v.Better} > {v.Worse} | {AblationMetrics.Labels[v.Metric]} | {v.Difference:+0.0;-0.0;0.0} | {v.StandardError:F1} | {v.Verdict} |"));
-            text.AppendLine();
+                text.AppendLine(VerdictTable.Row(v, AblationMetrics.Labels[v.Metric]));
+            text.AppendLine().AppendLine(VerdictTable.Legend).AppendLine();
         }
         return text.ToString();
     }

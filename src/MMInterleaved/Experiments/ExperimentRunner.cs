@@ -112,18 +112,28 @@ public static class ExperimentRunner
             MetricSummary.Of(x.Runs.Select(r => r.TrainSeconds)), MetricSummary.Of(x.Runs.Select(r => r.TokensPerSecond)),
             x.Runs[0].Parameters, x.Variant.NumImageTokens ?? 0)).ToList();
 
+        // each comparison is tested paired by seed on every deciding metric it has, Holm-corrected across those metrics
         var verdicts = new List<ComparisonVerdict>();
+        IReadOnlyDictionary<long, double> PerSeed(string variant, string metric) =>
+            runs.Where(r => r.Variant == variant).ToDictionary(r => r.Seed, r => r.Metrics.TryGetValue(metric, out var v) ? v : double.NaN);
         foreach (var (better, worse) in experiment.Comparisons)
         {
-            var a = summary.FirstOrDefault(s => s.Variant == better);
-            var b = summary.FirstOrDefault(s => s.Variant == worse);
-            if (a is null || b is null) continue;
-            foreach (var metric in new[] { AblationMetrics.Caption, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage }.Where(metricNames.Contains))
-                verdicts.Add(ComparisonVerdict.Of(better, worse, metric, a.Metrics[metric], b.Metrics[metric]));
+            if (!summary.Any(s => s.Variant == better) || !summary.Any(s => s.Variant == worse)) continue;
+            verdicts.AddRange(ComparisonVerdict.Holm([.. DecidingMetrics.Where(metricNames.Contains)
+                .Select(metric => ComparisonVerdict.Paired(better, worse, metric, PerSeed(better, metric), PerSeed(worse, metric)))]));
         }
         var (verdict, reason) = Overall(verdicts, settings);
         return new ExperimentResult(experiment.Id, experiment.Title, experiment.Claim, command, DateTime.UtcNow,
             $"{RuntimeInformation.OSDescription}, {Environment.ProcessorCount} cores", settings, runs, summary, equalTime, verdicts, verdict, reason, experiment.Paper);
+    }
+
+    /// <summary><paramref name="result"/> summarised again from its stored runs with the current statistics (its when, where
+    /// and command kept): how a committed result reads under a corrected verdict rule without retraining anything.</summary>
+    public static ExperimentResult Reanalyse(ExperimentResult result)
+    {
+        var experiment = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id)
+            ?? throw new ArgumentException($"{result.Id}.json: no comprehension experiment of that id to re-analyse; they are {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}.");
+        return Summarise(experiment, result.Settings, result.Runs, result.Command) with { FinishedUtc = result.FinishedUtc, Machine = result.Machine };
     }
 
     /// <summary>Accuracy of a learning curve at <paramref name="seconds"/> of training (linear between points; the last
@@ -142,21 +152,25 @@ public static class ExperimentRunner
         return curve[^1].Accuracy;
     }
 
+    /// <summary>The metrics a comparison is decided on (those a result has): the paper's caption, OK-VQA-like, TextVQA-like
+    /// and multi-image columns.</summary>
+    public static readonly IReadOnlyList<string> DecidingMetrics = [AblationMetrics.Caption, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage];
+
     private static (string Verdict, string Reason) Overall(IReadOnlyList<ComparisonVerdict> verdicts, ExperimentSettings settings)
     {
         if (settings.Quick) return ("inconclusive", "quick mode: a few steps of the tiny preset measure nothing; the verdict needs the full run.");
         if (settings.Seeds.Count < 2) return ("inconclusive", "one seed gives no spread to judge differences against.");
+        string test = $"By {ComparisonVerdict.ShortTest}: ";
         var contradicted = verdicts.Where(v => v.Verdict == "not reproduced").ToList();
         if (contradicted.Count > 0)
-            return ("not reproduced", "opposite to the paper beyond 2 standard errors: " + string.Join("; ", contradicted.Select(Describe)));
+            return ("not reproduced", test + "significantly opposite to the paper: " + string.Join("; ", contradicted.Select(Describe)));
         var pairs = verdicts.GroupBy(v => (v.Better, v.Worse)).ToList();
         if (pairs.Count > 0 && pairs.All(g => g.Any(v => v.Verdict == "reproduced")))
-            return ("reproduced", "every comparison goes the paper's way beyond 2 standard errors on at least one metric: " +
+            return ("reproduced", test + "every comparison goes the paper's way significantly on at least one metric: " +
                 string.Join("; ", verdicts.Where(v => v.Verdict == "reproduced").Select(Describe)));
-        return ("inconclusive", "differences within 2 standard errors of the seed spread for: " +
+        return ("inconclusive", test + "no significant difference for: " +
             string.Join("; ", pairs.Where(g => g.All(v => v.Verdict != "reproduced")).Select(g => $"{g.Key.Better} vs {g.Key.Worse}")));
     }
 
-    private static string Describe(ComparisonVerdict v) =>
-        $"{v.Better} vs {v.Worse} on {v.Metric}: {v.Difference:+0.0;-0.0} ± {v.StandardError:F1} points";
+    private static string Describe(ComparisonVerdict v) => $"{v.Better} vs {v.Worse} on {v.Metric}: {v.Evidence()}";
 }

@@ -28,10 +28,10 @@ public static class FewShotReport
         var verdicts = r.Verdicts();
         if (verdicts.Count > 0)
         {
-            t.AppendLine("| paper finding | difference (points, all questions) | standard error | verdict |").AppendLine("|---|---|---|---|");
+            t.AppendLine(VerdictTable.Header(withMetric: false));
             foreach (var v in verdicts)
-                t.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {v.Better} > {v.Worse} | {v.Difference:+0.0;-0.0;0.0} | {v.StandardError:F1} | {v.Verdict} |"));
-            t.AppendLine();
+                t.AppendLine(VerdictTable.Row(v, metric: null));
+            t.AppendLine().AppendLine(VerdictTable.Legend).AppendLine();
         }
         return t.ToString();
     }

@@ -32,6 +32,7 @@ public static class Reproduction
     /// point. Writes every result and page into the out folder, then the summary of all results there.</summary>
     public static ReproductionOutcome Run(ReproductionRequest request, Action<string>? log = null)
     {
+        if (request.Reanalyse && !request.ReportsOnly) throw new ArgumentException("--reanalyse re-derives verdicts of results already in --out and trains nothing: use it with --reports-only.");
         if (request.ReportsOnly) return RewriteReports(request, log);
         string id = request.Experiment;
         IReadOnlyList<GenerationExperiment> generation = id == "all" ? GenerationCatalog.All : GenerationCatalog.Find(id) is { } g ? [g] : [];
@@ -125,6 +126,12 @@ public static class Reproduction
         string folder = request.OutFolder;
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--out {folder}: no such folder of results.");
         var results = ExperimentResult.LoadFolder(folder);
+        if (request.Reanalyse)
+        {
+            results = [.. results.Select(ExperimentRunner.Reanalyse)];
+            foreach (var result in results) result.Save(Path.Combine(folder, result.Id + ".json"));
+            log?.Invoke($"Re-analysed {results.Count} comprehension results from their stored runs: {string.Join(", ", results.Select(r => $"{r.Id} {r.Verdict}"))}.");
+        }
         foreach (var result in results) ExperimentReport.WritePages(result, folder);
         var curves = FewShotCurvesIn(folder);
         foreach (var curve in curves) FewShotReport.WritePages(curve, folder);

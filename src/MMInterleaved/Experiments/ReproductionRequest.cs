@@ -28,6 +28,9 @@ public sealed record ReproductionRequest
     /// <summary>Train and measure nothing: rewrite every report (.md, .html, summary) in <see cref="OutFolder"/> from the
     /// JSON results there, with the current code (the JSON is not touched).</summary>
     public bool ReportsOnly { get; init; }
+    /// <summary>With <see cref="ReportsOnly"/>: re-derive each comprehension result's summaries and verdicts from its stored
+    /// runs with the current statistics (<see cref="ExperimentRunner.Reanalyse"/>) and rewrite its JSON.</summary>
+    public bool Reanalyse { get; init; }
     /// <summary>Results, pages and summary.</summary>
     public string OutFolder { get; init; } = Path.Combine("artifacts", "reproduce");
     /// <summary>Recorded in the results as the command that made them.</summary>

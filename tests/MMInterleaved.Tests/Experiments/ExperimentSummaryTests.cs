@@ -23,13 +23,48 @@ public sealed class ExperimentSummaryTests
         Assert.True(double.IsNaN(ExperimentRunner.AccuracyAt([], 1)));
     }
 
-    [Theory]
-    [InlineData(5.0, 2.0, "reproduced")]
-    [InlineData(3.0, 2.0, "inconclusive")]
-    [InlineData(-5.0, 2.0, "not reproduced")]
-    [InlineData(5.0, double.NaN, "inconclusive")]
-    public void A_difference_counts_only_beyond_two_standard_errors(double difference, double se, string verdict) =>
-        Assert.Equal(verdict, ComparisonVerdict.Judge(difference, se));
+    // Student t with 2 degrees of freedom has a closed form, P(T ≥ t) = 1/2 − t / (2√(2 + t²)): an independent check of
+    // the paired test's p at 3 seeds
+    private static double StudentTwoDfUpper(double t) => 0.5 - t / (2 * Math.Sqrt(2 + t * t));
+
+    [Fact]
+    public void A_paired_comparison_tests_the_per_seed_differences_with_student_t_and_the_exact_sign_flip()
+    {
+        var v = ComparisonVerdict.Paired("a", "b", AblationMetrics.Reading,
+            new Dictionary<long, double> { [0] = 11, [1] = 12, [2] = 13, [7] = 99 },      // seed 7 has no partner: left out
+            new Dictionary<long, double> { [0] = 10, [1] = 10, [2] = 10 });
+        Assert.Equal(3, v.Seeds);
+        Assert.Equal(2, v.Difference, 12);                                                 // differences 1, 2, 3
+        Assert.Equal(1 / Math.Sqrt(3), v.StandardError, 12);                               // SD 1 over √3
+        Assert.Equal(2 * Math.Sqrt(3), v.T, 9);
+        Assert.Equal(StudentTwoDfUpper(2 * Math.Sqrt(3)), v.OneSidedP, 9);                 // 0.037
+        Assert.Equal(v.OneSidedP, v.HolmP, 12);                                            // a family of one
+        Assert.Equal(1.0 / 8, v.SignFlipP, 12);                                            // only +1+2+3 reaches 6 of 2³ assignments
+        Assert.Equal("reproduced", v.Verdict);
+        Assert.Contains("paired", ComparisonVerdict.Test);
+        // 3, −1, 2: sums of ±3 ±1 ±2 at least 4 are 6 and 4, two of eight
+        Assert.Equal(2.0 / 8, SignFlipTest.OneSidedP([3, -1, 2]), 12);
+        // the same difference in every seed has no spread: the t-test is undefined and decides nothing
+        var flat = ComparisonVerdict.Paired("a", "b", "m", new Dictionary<long, double> { [0] = 5, [1] = 6 }, new Dictionary<long, double> { [0] = 4, [1] = 5 });
+        Assert.Equal("inconclusive", flat.Verdict);
+        Assert.Contains("no spread", flat.Evidence());
+        Assert.Equal("inconclusive", ComparisonVerdict.Paired("a", "b", "m", new Dictionary<long, double> { [0] = 5 }, new Dictionary<long, double> { [0] = 1 }).Verdict);
+    }
+
+    [Fact]
+    public void Holm_multiplies_the_kth_smallest_of_m_p_values_by_m_minus_k_plus_1_and_keeps_them_monotone()
+    {
+        // sorted 0.01, 0.03, 0.04 → 0.03, 0.06, max(0.06, 0.04) = 0.06; NaN counts as 1
+        Assert.Equal([0.03, 0.06, 0.06], ComparisonVerdict.HolmAdjusted([0.01, 0.04, 0.03]).Select(p => Math.Round(p, 12)));
+        Assert.Equal([0.02, 1.0], ComparisonVerdict.HolmAdjusted([0.01, double.NaN]).Select(p => Math.Round(p, 12)));
+        // a p of 0.03 reproduces alone but not beside a second metric at 0.2 (0.06 after correction)
+        var alone = new ComparisonVerdict("a", "b", "m1", 1, 1, "?") { OneSidedP = 0.03, OppositeP = 0.97 };
+        Assert.Equal("reproduced", ComparisonVerdict.Holm([alone])[0].Verdict);
+        var pair = ComparisonVerdict.Holm([alone, alone with { Metric = "m2", OneSidedP = 0.2, OppositeP = 0.8 }]);
+        Assert.All(pair, v => Assert.Equal("inconclusive", v.Verdict));
+        Assert.Equal(0.06, pair[0].HolmP, 12);
+        Assert.All(pair, v => Assert.Equal(2, v.Family));
+    }
 
     [Fact]
     public void Summaries_are_seed_means_and_sample_deviations_and_the_verdict_follows_the_paper_direction()
@@ -41,8 +76,8 @@ public sealed class ExperimentSummaryTests
             Run("mmfs-8", 1, 62, 54, 110, (5, 55, 32), (10, 110, 62)),
             Run("mmfs-8", 2, 64, 52, 90, (5, 45, 34), (10, 90, 64)),
             Run("no-mmfs-64", 0, 40, 50, 200, (5, 100, 20), (10, 200, 40)),
-            Run("no-mmfs-64", 1, 42, 51, 220, (5, 110, 22), (10, 220, 42)),
-            Run("no-mmfs-64", 2, 44, 52, 180, (5, 90, 24), (10, 180, 44)),
+            Run("no-mmfs-64", 1, 43, 51, 220, (5, 110, 22), (10, 220, 42)),
+            Run("no-mmfs-64", 2, 43, 52, 180, (5, 90, 24), (10, 180, 44)),
         };
         var result = ExperimentRunner.Summarise(experiment, ExperimentSettings.Full, runs, "test");
         var few = result.Summary.Single(s => s.Variant == "mmfs-8");
@@ -53,13 +88,18 @@ public sealed class ExperimentSummaryTests
         // at 100 s the slow runs are at: before their first point (20; 22) and a ninth into their first segment (24 → 44)
         var many = result.Summary.Single(s => s.Variant == "no-mmfs-64");
         Assert.Equal((20 + 22 + (24 + 20.0 * 10 / 90)) / 3, many.AtEqualTime.Mean, 9);
+        // paired by seed: attribute differences 20, 19, 21 (SE 1/√3), reading differences 0, 3, 0 (t = 1), Holm over the two
         var attributes = result.Verdicts.Single(v => v.Metric == AblationMetrics.Attributes);
         Assert.Equal(20, attributes.Difference, 12);
-        Assert.Equal(Math.Sqrt(4.0 / 3 + 4.0 / 3), attributes.StandardError, 12);
+        Assert.Equal(1 / Math.Sqrt(3), attributes.StandardError, 12);
+        Assert.Equal(2 * StudentTwoDfUpper(20 * Math.Sqrt(3)), attributes.HolmP, 9);
         Assert.Equal("reproduced", attributes.Verdict);
         var reading = result.Verdicts.Single(v => v.Metric == AblationMetrics.Reading);
-        Assert.Equal("inconclusive", reading.Verdict);                         // 52 vs 51 ± 1.4
+        Assert.Equal(StudentTwoDfUpper(1), reading.HolmP, 9);                  // the larger p: max(its own × 1, the smaller's × 2)
+        Assert.Equal("inconclusive", reading.Verdict);
         Assert.Equal("reproduced", result.Verdict);                            // the one comparison wins on one metric, loses on none
+        Assert.Contains("paired t-test", result.VerdictReason);
+        Assert.Contains("paired t-test", ExperimentReport.Markdown(result));
     }
 
     [Fact]
@@ -69,7 +109,7 @@ public sealed class ExperimentSummaryTests
         var runs = Enumerable.Range(0, 3).SelectMany(s => new[]
         {
             Run("mmfs-8", s, 40 + s, 50, 100, (10, 100, 40)),
-            Run("no-mmfs-64", s, 60 + s, 50, 100, (10, 100, 60)),
+            Run("no-mmfs-64", s, 60 + 2 * s, 50, 100, (10, 100, 60)),
         }).ToList();
         var result = ExperimentRunner.Summarise(experiment, ExperimentSettings.Full, runs, "test");
         Assert.Equal("not reproduced", result.Verdict);

@@ -51,6 +51,26 @@ public sealed class ReproductionTests
     }
 
     [Fact]
+    public void Reanalysis_re_derives_the_committed_verdicts_from_their_runs_with_the_paired_test_and_keeps_the_runs()
+    {
+        using var folder = new TempFolder();
+        string results = Path.Combine(RepositoryPaths.Root, "results");
+        foreach (var json in Directory.GetFiles(results, "*.json")) File.Copy(json, Path.Combine(folder.Path, Path.GetFileName(json)));
+        var before = ExperimentResult.LoadFolder(folder.Path);
+        var after = Reproduction.Run(new ReproductionRequest { ReportsOnly = true, Reanalyse = true, OutFolder = folder.Path }).Experiments;
+        Assert.Equal(before.Select(r => r.Id), after.Select(r => r.Id));
+        foreach (var (old, now) in before.Zip(after))
+        {
+            Assert.Equal(ResultFile.ToJson(old.Runs), ResultFile.ToJson(now.Runs));         // nothing retrained
+            Assert.Equal(old.FinishedUtc, now.FinishedUtc);
+            Assert.All(now.Verdicts, v => Assert.True(v.Seeds >= 2 && v.Family >= 1));
+            Assert.Contains("paired t-test", now.VerdictReason);
+        }
+        Assert.Equal(ResultFile.ToJson(after[0]), File.ReadAllText(folder.File(after[0].Id + ".json")));   // saved
+        Assert.Throws<ArgumentException>(() => Reproduction.Run(new ReproductionRequest { Reanalyse = true, OutFolder = folder.Path }));
+    }
+
+    [Fact]
     public void An_unknown_experiment_is_refused_naming_every_kind_of_experiment()
     {
         var error = Assert.Throws<ArgumentException>(() => Reproduction.Run(new ReproductionRequest { Experiment = "table-99", Quick = true }));
