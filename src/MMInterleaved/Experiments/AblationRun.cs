@@ -42,8 +42,10 @@ public static class AblationRun
             train = new MixedDocumentSource($"{task}+multi-image", [main, GridTasks.Create("glyph-multi-image", Options(DataSplit.Train))], [0, 0, 1]);
         else if (training.FewShotShots > 0)
             train = new MixedDocumentSource($"{task}+fewshot", [main, GridTasks.Create("glyph-fewshot", Options(DataSplit.Train) with { Shots = training.FewShotShots })], [0, 0, 1]);
-        // one test set per seed (its own scenes), the same for every variant
+        // one held-out set per seed (its own scenes), the same for every variant: Validation for the learning curve, the
+        // settings' score split (Test) for the final numbers
         var eval = GridTasks.Create(task, Options(DataSplit.Validation));
+        var test = GridTasks.Create(task, Options(settings.ScoreSplit));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var args = new TrainingArgs
         {
@@ -71,11 +73,11 @@ public static class AblationRun
         double trainSeconds = wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds;
 
         var metrics = captions
-            ? ScoreCaptions(evaluator, eval.Take(settings.TestCaptions).ToList())
-            : Score(evaluator.EvaluateVqa(eval.Take(settings.TestQuestions).ToList()));
+            ? ScoreCaptions(evaluator, test.Take(settings.TestCaptions).ToList())
+            : Score(evaluator.EvaluateVqa(test.Take(settings.TestQuestions).ToList()));
         if (multiImage)
         {
-            var multi = GridTasks.Create("glyph-multi-image", Options(DataSplit.Validation));
+            var multi = GridTasks.Create("glyph-multi-image", Options(settings.ScoreSplit));
             metrics[AblationMetrics.MultiImage] = evaluator.EvaluateVqa(multi.Take(Math.Max(1, settings.TestQuestions / 2)).ToList()).Result.Overall;
         }
         long parameters = run.Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());

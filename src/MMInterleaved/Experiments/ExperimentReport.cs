@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using MMInterleaved.Data;
 using MMInterleaved.Visualization;
 using Plotly.NET;
 using PlotlyChart = Plotly.NET.CSharp.Chart;
@@ -26,8 +27,10 @@ public static class ExperimentReport
         var s = result.Settings;
         bool captions = columns.Contains(AblationMetrics.Caption);
         string data = captions
-            ? Invariant($"row-by-row detail captions of the whole grid, seeds {string.Join(", ", s.Seeds)}, {s.TestCaptions} test images per seed")
-            : Invariant($"{s.QuestionsPerImage} questions per training image, seeds {string.Join(", ", s.Seeds)}, {s.TestQuestions} test questions per seed");
+            ? Invariant($"row-by-row detail captions of the whole grid, seeds {string.Join(", ", s.Seeds)}, {s.TestCaptions} images per seed scored on the {result.Split} split")
+            : Invariant($"{s.QuestionsPerImage} questions per training image, seeds {string.Join(", ", s.Seeds)}, {s.TestQuestions} questions per seed scored on the {result.Split} split");
+        if (result.Split != DataSplit.Test)
+            data += " (not Test: the split development looked at; these numbers predate the Test-split protocol)";
         text.AppendLine(Invariant($"**Setup.** preset `{s.Preset}`, {s.Steps} steps, batch {s.BatchSize}, {data}, {s.Parallelism} runs at once (one thread each). Command: `{result.Command}`. Finished {result.FinishedUtc:yyyy-MM-dd HH:mm} UTC on {result.Machine}.")).AppendLine();
         var reused = result.Runs.Where(r => r.ReusedFrom is not null).GroupBy(r => (r.Variant, r.ReusedFrom)).ToList();
         if (reused.Count > 0)

@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using MMInterleaved.Data;
+
 namespace MMInterleaved.Experiments;
 
 /// <summary>
@@ -9,6 +12,9 @@ public sealed record ExperimentResult(
     IReadOnlyList<RunRecord> Runs, IReadOnlyList<VariantSummary> Summary, double EqualTimeSeconds,
     IReadOnlyList<ComparisonVerdict> Verdicts, string Verdict, string VerdictReason, IReadOnlyList<PaperRow> Paper)
 {
+    /// <summary>The split the final numbers were scored on (recorded in the JSON as <c>"Split"</c>).</summary>
+    public DataSplit Split => Settings.ScoreSplit;
+
     /// <summary>The JSON text.</summary>
     public string ToJson() => ResultFile.ToJson(this);
 
@@ -19,6 +25,12 @@ public sealed record ExperimentResult(
     public static IReadOnlyList<ExperimentResult> LoadFolder(string folder) =>
         AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(Load).ToList();
 
-    /// <summary>Reads a saved result; a clear error names the file when it is not one.</summary>
-    public static ExperimentResult Load(string path) => ResultFile.Load<ExperimentResult>(path, "an experiment result", "run `mmi reproduce`");
+    /// <summary>Reads a saved result; a clear error names the file when it is not one. A result saved before the score
+    /// split was recorded (its settings have no <c>ScoreSplit</c>) was scored on Validation and reads so.</summary>
+    public static ExperimentResult Load(string path)
+    {
+        var result = ResultFile.Load<ExperimentResult>(path, "an experiment result", "run `mmi reproduce`");
+        bool recorded = JsonNode.Parse(File.ReadAllText(path))?["Settings"]?[nameof(ExperimentSettings.ScoreSplit)] is not null;
+        return recorded ? result : result with { Settings = result.Settings with { ScoreSplit = DataSplit.Validation } };
+    }
 }

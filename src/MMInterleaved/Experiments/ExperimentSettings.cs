@@ -1,3 +1,4 @@
+using MMInterleaved.Data;
 using MMInterleaved.Training;
 
 namespace MMInterleaved.Experiments;
@@ -34,6 +35,10 @@ public sealed record ExperimentSettings
     public int TestCaptions { get; init; } = 500;
     /// <summary>Held-out images of each learning-curve caption evaluation (caption experiments).</summary>
     public int CurveCaptions { get; init; } = 64;
+    /// <summary>The split the final numbers are scored on: Test, which nothing is tuned on; the learning curve always
+    /// reads Validation (development's split). Results saved before the split was recorded were scored on Validation
+    /// (<see cref="ExperimentResult.Load"/> reads them so).</summary>
+    public DataSplit ScoreSplit { get; init; } = DataSplit.Test;
     /// <summary>Steps between the small evaluations of the learning curve (accuracy at equal wall time comes from it).</summary>
     public int CurveEvery { get; init; } = 250;
     /// <summary>Held-out questions of each learning-curve evaluation.</summary>
@@ -71,6 +76,7 @@ public sealed record ExperimentSettings
         Require(TestQuestions > 0 && CurveQuestions > 0 && CurveEvery > 0 && TestCaptions > 0 && CurveCaptions > 0,
             "TestQuestions, CurveQuestions, TestCaptions, CurveCaptions and CurveEvery must be positive.");
         Require(Parallelism is > 0 and <= 64, $"Parallelism is {Parallelism}; it must be in 1…64.");
+        Require(ScoreSplit != DataSplit.Train, "ScoreSplit is Train; final numbers are scored on held-out documents (Test, or Validation).");
         return this;
     }
 }

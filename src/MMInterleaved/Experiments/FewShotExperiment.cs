@@ -46,7 +46,7 @@ public static class FewShotExperiment
             var pipeline = MMInterleavedPipeline.FromPretrained(checkpoint);
             var model = pipeline.Model;
             var scene = new GlyphSceneOptions(ImageSize: model.Config.Vision.ImageSize);
-            var queries = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Validation, scene)).Take(questions).ToList();
+            var queries = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, source.Settings.ScoreSplit, scene)).Take(questions).ToList();
             var pool = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Train, scene));
             var evaluator = new TaskEvaluator(pipeline);
             // k shots and the query are k + 1 images; MMFS's relative image index must stay below MaxImagesPerSequence
@@ -61,7 +61,7 @@ public static class FewShotExperiment
             model.Dispose();
         }
         var labels = source.Summary.ToDictionary(s => s.Variant, s => s.Label);
-        return new FewShotResult(command, DateTime.UtcNow, source.Id, questions, labels, points);
+        return new FewShotResult(command, DateTime.UtcNow, source.Id, questions, labels, points) { Split = source.Settings.ScoreSplit };
     }
 
     // A run reused from another experiment lives in that experiment's folder (ReusedFrom is "experiment/variant").

@@ -1,4 +1,4 @@
-using System.Globalization;
+using MMInterleaved.Data;
 
 namespace MMInterleaved.Experiments;
 
@@ -7,6 +7,10 @@ namespace MMInterleaved.Experiments;
 public sealed record FewShotResult(string Command, DateTime FinishedUtc, string SourceExperiment, int Questions,
     IReadOnlyDictionary<string, string> Labels, IReadOnlyList<FewShotPoint> Points)
 {
+    /// <summary>The split the queries came from: the source experiment's score split (curves saved before it was
+    /// recorded read as Validation, which they used).</summary>
+    public DataSplit Split { get; init; } = DataSplit.Validation;
+
     /// <summary>The file name without extension: <c>few-shot</c> for the token-efficiency runs, else <c>few-shot-&lt;source&gt;</c>.</summary>
     public string FileStem => FileStemOf(SourceExperiment);
 

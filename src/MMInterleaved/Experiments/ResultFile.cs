@@ -7,11 +7,13 @@ namespace MMInterleaved.Experiments;
 /// that names the file and what it should have been.</summary>
 internal static class ResultFile
 {
-    /// <summary>Indented; NaN allowed (a metric of a run that never evaluated); Unicode kept readable.</summary>
+    /// <summary>Indented; NaN allowed (a metric of a run that never evaluated); Unicode kept readable; enums by name
+    /// (<c>"Split": "Test"</c>; numbers, as older files wrote them, still read).</summary>
     public static JsonSerializerOptions Json { get; } = new()
     {
         WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
         Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        Converters = { new JsonStringEnumConverter() },
     };
 
     public static string ToJson<T>(T value) => JsonSerializer.Serialize(value, Json);

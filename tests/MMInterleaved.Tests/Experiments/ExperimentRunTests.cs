@@ -142,7 +142,11 @@ public sealed class ExperimentRunTests
         var variant = AblationCatalog.Complementary.Variant("both");
         var experiment = AblationCatalog.Complementary with { Variants = [variant], Comparisons = [] };
         var settings = ExperimentSettings.QuickSettings with { Seeds = [0], Parallelism = 1, OutFolder = folder.Path };
-        var first = Assert.Single(ExperimentRunner.Run(experiment, settings).Runs);
+        var result = ExperimentRunner.Run(experiment, settings);
+        var first = Assert.Single(result.Runs);
+        // the final numbers are scored on the Test split, and the saved result says so by name
+        Assert.Equal(MMInterleaved.Data.DataSplit.Test, result.Split);
+        Assert.Contains("\"Split\": \"Test\"", result.ToJson());
         string recordFile = Path.Combine(folder.Path, "runs", experiment.Id, "both-seed0", AblationRun.FinishedFile);
         // mark the finished record so that keeping it is visible
         File.WriteAllText(recordFile, File.ReadAllText(recordFile).Replace($"\"TrainSeconds\": {first.TrainSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "\"TrainSeconds\": 12345"));
@@ -179,6 +183,7 @@ public sealed class ExperimentRunTests
                 int n => n + 1,
                 double d => d * 2,
                 string text => text == "tiny" ? "small" : text + "x",
+                MMInterleaved.Data.DataSplit split => (int)(split == MMInterleaved.Data.DataSplit.Test ? MMInterleaved.Data.DataSplit.Validation : MMInterleaved.Data.DataSplit.Test),
                 _ => throw new InvalidOperationException($"ExperimentSettings.{property.Name} has a type this test cannot vary; extend it."),
             };
             var other = System.Text.Json.JsonSerializer.Deserialize<ExperimentSettings>(changed)!;

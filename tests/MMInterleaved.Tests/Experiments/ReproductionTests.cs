@@ -57,7 +57,10 @@ public sealed class ReproductionTests
         string results = Path.Combine(RepositoryPaths.Root, "results");
         foreach (var json in Directory.GetFiles(results, "*.json")) File.Copy(json, Path.Combine(folder.Path, Path.GetFileName(json)));
         var before = ExperimentResult.LoadFolder(folder.Path);
+        // these results predate the Test-split protocol: their JSON has no score split, and they read as Validation
+        Assert.All(before, r => Assert.Equal(MMInterleaved.Data.DataSplit.Validation, r.Split));
         var after = Reproduction.Run(new ReproductionRequest { ReportsOnly = true, Reanalyse = true, OutFolder = folder.Path }).Experiments;
+        Assert.Contains("scored on the Validation split (not Test", File.ReadAllText(folder.File(after[0].Id + ".md")));
         Assert.Equal(before.Select(r => r.Id), after.Select(r => r.Id));
         foreach (var (old, now) in before.Zip(after))
         {
@@ -66,7 +69,8 @@ public sealed class ReproductionTests
             Assert.All(now.Verdicts, v => Assert.True(v.Seeds >= 2 && v.Family >= 1));
             Assert.Contains("paired t-test", now.VerdictReason);
         }
-        Assert.Equal(ResultFile.ToJson(after[0]), File.ReadAllText(folder.File(after[0].Id + ".json")));   // saved
+        Assert.Equal(ResultFile.ToJson(after[0]), File.ReadAllText(folder.File(after[0].Id + ".json")));   // saved, split and all
+        Assert.All(ExperimentResult.LoadFolder(folder.Path), r => Assert.Equal(MMInterleaved.Data.DataSplit.Validation, r.Split));
         Assert.Throws<ArgumentException>(() => Reproduction.Run(new ReproductionRequest { Reanalyse = true, OutFolder = folder.Path }));
     }
 
