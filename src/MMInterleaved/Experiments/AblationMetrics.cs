@@ -10,6 +10,9 @@ public static class AblationMetrics
     public const string Reading = "vqa_reading";
     /// <summary>Colour of a named cell, counts and comparisons: the OK-VQA column's analogue.</summary>
     public const string Attributes = "vqa_attributes";
+    /// <summary>Coarse questions about the whole scene (how many glyphs, which colour dominates, is there a kind): what a
+    /// handful of visual tokens can carry, against the fine questions above that name a cell.</summary>
+    public const string Coarse = "vqa_coarse";
     /// <summary>All questions.</summary>
     public const string Overall = "vqa_overall";
     /// <summary>Questions about an earlier image of a multi-image document (Table 8's multi-image effect).</summary>
@@ -24,6 +27,7 @@ public static class AblationMetrics
     {
         [Reading] = "reading a cell (≈ TextVQA)",
         [Attributes] = "colour, count, compare (≈ OK-VQA)",
+        [Coarse] = "whole scene (coarse)",
         [Overall] = "all questions",
         [MultiImage] = "earlier image (multi-image)",
         [Caption] = "detail caption CIDEr (≈ COCO caption)",

@@ -34,9 +34,12 @@ public static class AblationRun
         var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
         var scene = new GlyphSceneOptions(ImageSize: config.Vision.ImageSize);
         GridTaskOptions Options(DataSplit split) => new(seed, split, scene) { CaptionStyle = GridCaptionStyle.Rows };
+        // VQA: the fine questions with the settings' share of coarse ones, in training and in every held-out set
+        var questions = new VqaQuestionMix().WithCoarse(settings.CoarseQuestionShare);
+        GridTaskOptions Held(DataSplit split) => captions ? Options(split) : Options(split) with { Questions = questions };
         var main = captions
             ? GridTasks.Create(task, Options(DataSplit.Train))
-            : GridTasks.Create(task, Options(DataSplit.Train) with { QuestionsPerImage = settings.QuestionsPerImage });
+            : GridTasks.Create(task, Held(DataSplit.Train) with { QuestionsPerImage = settings.QuestionsPerImage });
         IDocumentSource train = main;
         if (multiImage)
             train = new MixedDocumentSource($"{task}+multi-image", [main, GridTasks.Create("glyph-multi-image", Options(DataSplit.Train))], [0, 0, 1]);
@@ -44,8 +47,8 @@ public static class AblationRun
             train = new MixedDocumentSource($"{task}+fewshot", [main, GridTasks.Create("glyph-fewshot", Options(DataSplit.Train) with { Shots = training.FewShotShots })], [0, 0, 1]);
         // one held-out set per seed (its own scenes), the same for every variant: Validation for the learning curve, the
         // settings' score split (Test) for the final numbers
-        var eval = GridTasks.Create(task, Options(DataSplit.Validation));
-        var test = GridTasks.Create(task, Options(settings.ScoreSplit));
+        var eval = GridTasks.Create(task, Held(DataSplit.Validation));
+        var test = GridTasks.Create(task, Held(settings.ScoreSplit));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var args = new TrainingArgs
         {
@@ -159,11 +162,15 @@ public static class AblationRun
             var values = evaluation.Annotations.Where(a => types(a.QuestionType)).Select(a => evaluation.Result.PerQuestion[a.QuestionId]).ToList();
             return values.Count == 0 ? double.NaN : values.Average();
         }
-        return new Dictionary<string, double>
+        bool Coarse(string type) => GridText.CoarseQuestionTypes.Contains(type);
+        var scores = new Dictionary<string, double>
         {
             [AblationMetrics.Reading] = Mean(t => t == "glyph_at_cell"),
-            [AblationMetrics.Attributes] = Mean(t => t != "glyph_at_cell"),
+            [AblationMetrics.Attributes] = Mean(t => t != "glyph_at_cell" && !Coarse(t)),
             [AblationMetrics.Overall] = Mean(_ => true),
         };
+        // only where coarse questions were asked: a result without them has no such column
+        if (evaluation.Annotations.Any(a => Coarse(a.QuestionType))) scores[AblationMetrics.Coarse] = Mean(Coarse);
+        return scores;
     }
 }

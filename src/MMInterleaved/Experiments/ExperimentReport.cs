@@ -15,7 +15,7 @@ namespace MMInterleaved.Experiments;
 /// </summary>
 public static class ExperimentReport
 {
-    private static readonly string[] Columns = [AblationMetrics.Caption, AblationMetrics.CaptionBleu4, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.MultiImage, AblationMetrics.Overall];
+    private static readonly string[] Columns = [AblationMetrics.Caption, AblationMetrics.CaptionBleu4, AblationMetrics.Attributes, AblationMetrics.Reading, AblationMetrics.Coarse, AblationMetrics.MultiImage, AblationMetrics.Overall];
 
     /// <summary>The results table in Markdown.</summary>
     public static string Markdown(ExperimentResult result)

@@ -25,12 +25,16 @@ public sealed record ExperimentResult(
     public static IReadOnlyList<ExperimentResult> LoadFolder(string folder) =>
         AblationCatalog.All.Select(e => Path.Combine(folder, e.Id + ".json")).Where(File.Exists).Select(Load).ToList();
 
-    /// <summary>Reads a saved result; a clear error names the file when it is not one. A result saved before the score
-    /// split was recorded (its settings have no <c>ScoreSplit</c>) was scored on Validation and reads so.</summary>
+    /// <summary>Reads a saved result; a clear error names the file when it is not one. Settings a result was saved
+    /// without read as they were then: no <c>ScoreSplit</c> means it was scored on Validation, no
+    /// <c>CoarseQuestionShare</c> that it asked no coarse questions.</summary>
     public static ExperimentResult Load(string path)
     {
         var result = ResultFile.Load<ExperimentResult>(path, "an experiment result", "run `mmi reproduce`");
-        bool recorded = JsonNode.Parse(File.ReadAllText(path))?["Settings"]?[nameof(ExperimentSettings.ScoreSplit)] is not null;
-        return recorded ? result : result with { Settings = result.Settings with { ScoreSplit = DataSplit.Validation } };
+        var saved = JsonNode.Parse(File.ReadAllText(path))?["Settings"];
+        var settings = result.Settings;
+        if (saved?[nameof(ExperimentSettings.ScoreSplit)] is null) settings = settings with { ScoreSplit = DataSplit.Validation };
+        if (saved?[nameof(ExperimentSettings.CoarseQuestionShare)] is null) settings = settings with { CoarseQuestionShare = 0 };
+        return result with { Settings = settings };
     }
 }

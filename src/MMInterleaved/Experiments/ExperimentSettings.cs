@@ -35,6 +35,10 @@ public sealed record ExperimentSettings
     public int TestCaptions { get; init; } = 500;
     /// <summary>Held-out images of each learning-curve caption evaluation (caption experiments).</summary>
     public int CurveCaptions { get; init; } = 64;
+    /// <summary>Share of the VQA questions (training and scoring) that are coarse, about the whole scene
+    /// (<see cref="Data.Tasks.VqaQuestionMix.WithCoarse"/>), reported as their own column beside the fine ones. Results
+    /// saved before it existed had none (<see cref="ExperimentResult.Load"/> reads them so).</summary>
+    public double CoarseQuestionShare { get; init; } = 0.25;
     /// <summary>The split the final numbers are scored on: Test, which nothing is tuned on; the learning curve always
     /// reads Validation (development's split). Results saved before the split was recorded were scored on Validation
     /// (<see cref="ExperimentResult.Load"/> reads them so).</summary>
@@ -76,6 +80,7 @@ public sealed record ExperimentSettings
         Require(TestQuestions > 0 && CurveQuestions > 0 && CurveEvery > 0 && TestCaptions > 0 && CurveCaptions > 0,
             "TestQuestions, CurveQuestions, TestCaptions, CurveCaptions and CurveEvery must be positive.");
         Require(Parallelism is > 0 and <= 64, $"Parallelism is {Parallelism}; it must be in 1…64.");
+        Require(CoarseQuestionShare is >= 0 and < 1, $"CoarseQuestionShare is {CoarseQuestionShare}; it must be in [0, 1).");
         Require(ScoreSplit != DataSplit.Train, "ScoreSplit is Train; final numbers are scored on held-out documents (Test, or Validation).");
         return this;
     }

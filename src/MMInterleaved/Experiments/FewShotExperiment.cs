@@ -46,8 +46,10 @@ public static class FewShotExperiment
             var pipeline = MMInterleavedPipeline.FromPretrained(checkpoint);
             var model = pipeline.Model;
             var scene = new GlyphSceneOptions(ImageSize: model.Config.Vision.ImageSize);
-            var queries = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, source.Settings.ScoreSplit, scene)).Take(questions).ToList();
-            var pool = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Train, scene));
+            // queries and shots as the source experiment asked them (its score split, its share of coarse questions)
+            var mix = new VqaQuestionMix().WithCoarse(source.Settings.CoarseQuestionShare);
+            var queries = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, source.Settings.ScoreSplit, scene) { Questions = mix }).Take(questions).ToList();
+            var pool = GridTasks.Create("glyph-vqa", new GridTaskOptions(run.Seed, DataSplit.Train, scene) { Questions = mix });
             var evaluator = new TaskEvaluator(pipeline);
             // k shots and the query are k + 1 images; MMFS's relative image index must stay below MaxImagesPerSequence
             foreach (int shots in ShotCounts.Where(k => k + 1 < model.Config.CrossAttention.MaxImagesPerSequence))

@@ -53,6 +53,19 @@ public class GridTaskTests
                 Assert.Contains($"the same {d.Meta("compare")} as", question);
                 break;
             }
+            case "count_all":
+                Assert.Equal(scene.Items.Count.ToString(CultureInfo.InvariantCulture), answer);
+                break;
+            case "dominant_color":
+            {
+                var counts = scene.Items.GroupBy(i => i.Color).ToDictionary(g => g.Key, g => g.Count());
+                Assert.All(counts.Where(c => c.Key != answer), c => Assert.True(c.Value < counts[answer]));   // strictly most
+                break;
+            }
+            case "any_kind":
+                Assert.Equal(scene.Items.Any(i => i.Kind.Name == d.Meta("kind")) ? "yes" : "no", answer);
+                Assert.StartsWith("is there ", question);
+                break;
             default:
                 Assert.Fail($"unknown question type {d.Meta("question_type")}");
                 break;
@@ -120,6 +133,33 @@ public class GridTaskTests
         Assert.Equal(4, types.Count);
         Assert.InRange(types["glyph_at_cell"], 55, 105); // weight 0.4 of 200
         Assert.InRange(yes, compares * 0.25, compares * 0.75); // balanced yes/no
+    }
+
+    [Fact]
+    public void Coarse_questions_mix_in_at_their_share_answerable_from_the_scene_and_leave_the_default_mix_as_it_was()
+    {
+        var mix = new VqaQuestionMix().WithCoarse(0.3);
+        Assert.Equal(1, mix.Weights.Sum(), 12);
+        Assert.Equal(0.3, mix.CountAll + mix.DominantColor + mix.AnyKind, 12);
+        Assert.Equal(0.4 / 0.3, mix.GlyphAtCell / mix.ColorAtCell, 12);                    // the fine types keep their proportions
+        var task = (GridTask)GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 2) { Questions = mix });
+        var types = new Dictionary<string, int>();
+        int yes = 0, any = 0;
+        for (int i = 0; i < 300; i++)
+        {
+            var d = task.Get(i);
+            AssertAnswerFollowsFromScene(task.Scene(i), d);
+            types[d.Meta("question_type")!] = types.GetValueOrDefault(d.Meta("question_type")!) + 1;
+            if (d.Meta("question_type") == "any_kind") { any++; if (d.Meta("answer") == "yes") yes++; }
+        }
+        Assert.Equal(GridText.QuestionTypes.Order(), types.Keys.Order());
+        Assert.InRange(GridText.CoarseQuestionTypes.Sum(t => types[t]), 60, 120);          // 0.3 of 300
+        Assert.InRange(yes, any * 0.3, any * 0.7);                                          // balanced yes/no
+        // the coarse weights come after the fine ones, and a weighted draw with zero weights appended picks what it picked
+        // without them: the default mix draws the questions it drew before the coarse types existed
+        for (ulong seed = 0; seed < 200; seed++)
+            Assert.Equal(new SeededRandom(seed).ChooseWeighted([0.4, 0.3, 0.15, 0.15]), new SeededRandom(seed).ChooseWeighted(new VqaQuestionMix().Weights));
+        Assert.Throws<ArgumentException>(() => new VqaQuestionMix().WithCoarse(1));
     }
 
     [Fact]

@@ -147,6 +147,9 @@ public sealed class ExperimentRunTests
         // the final numbers are scored on the Test split, and the saved result says so by name
         Assert.Equal(MMInterleaved.Data.DataSplit.Test, result.Split);
         Assert.Contains("\"Split\": \"Test\"", result.ToJson());
+        // coarse questions are asked beside the fine ones and scored as their own column
+        Assert.InRange(first.Metrics[AblationMetrics.Coarse], 0, 100);
+        Assert.Contains(AblationMetrics.Labels[AblationMetrics.Coarse], ExperimentReport.Markdown(result));
         string recordFile = Path.Combine(folder.Path, "runs", experiment.Id, "both-seed0", AblationRun.FinishedFile);
         // mark the finished record so that keeping it is visible
         File.WriteAllText(recordFile, File.ReadAllText(recordFile).Replace($"\"TrainSeconds\": {first.TrainSeconds.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}", "\"TrainSeconds\": 12345"));

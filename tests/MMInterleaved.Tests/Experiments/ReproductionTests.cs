@@ -59,6 +59,7 @@ public sealed class ReproductionTests
         var before = ExperimentResult.LoadFolder(folder.Path);
         // these results predate the Test-split protocol: their JSON has no score split, and they read as Validation
         Assert.All(before, r => Assert.Equal(MMInterleaved.Data.DataSplit.Validation, r.Split));
+        Assert.All(before, r => Assert.Equal(0, r.Settings.CoarseQuestionShare));           // nor coarse questions
         var after = Reproduction.Run(new ReproductionRequest { ReportsOnly = true, Reanalyse = true, OutFolder = folder.Path }).Experiments;
         Assert.Contains("scored on the Validation split (not Test", File.ReadAllText(folder.File(after[0].Id + ".md")));
         Assert.Equal(before.Select(r => r.Id), after.Select(r => r.Id));

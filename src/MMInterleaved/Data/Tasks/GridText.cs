@@ -10,7 +10,10 @@ namespace MMInterleaved.Data.Tasks;
 public static class GridText
 {
     /// <summary>The question types, in <see cref="VqaQuestionMix.Weights"/> order.</summary>
-    public static IReadOnlyList<string> QuestionTypes { get; } = ["glyph_at_cell", "color_at_cell", "count", "compare"];
+    public static IReadOnlyList<string> QuestionTypes { get; } = ["glyph_at_cell", "color_at_cell", "count", "compare", "count_all", "dominant_color", "any_kind"];
+
+    /// <summary>The coarse question types: about the whole scene, not a named cell.</summary>
+    public static IReadOnlyList<string> CoarseQuestionTypes { get; } = ["count_all", "dominant_color", "any_kind"];
 
     /// <summary>"a" or "an" before a word ("an orange", "an 8").</summary>
     public static string Article(string word) => word.Length > 0 && "aeiou8".Contains(char.ToLowerInvariant(word[0])) ? "an" : "a";
@@ -71,7 +74,7 @@ public static class GridText
                 meta["count_of"] = kind.Name;
                 return new($"how many cells hold {Article(kind.Noun)} {kind.Noun}?", Count(items.Count(i => i.Kind.Name == kind.Name)), QuestionTypes[2], meta);
             }
-            default:
+            case 3:
             {
                 bool byColor = random.NextBool();
                 bool wantSame = random.NextBool();
@@ -87,7 +90,27 @@ public static class GridText
                 return new($"is the {noun} in {GridCells.Phrase(side, a.Row, a.Column)} the same {what} as the {noun} in {GridCells.Phrase(side, b.Row, b.Column)}?",
                     Same(a, b) ? "yes" : "no", QuestionTypes[3], meta);
             }
+            case 4:
+                return new($"how many {noun}s are there?", Count(items.Count), QuestionTypes[4], meta);
+            case 5 when DominantColor(items) is { } color:
+                return new($"which color do most {noun}s have?", color, QuestionTypes[5], meta);
+            default:
+            {
+                // any_kind, and dominant_color's stand-in for a scene whose top colour is tied: present kinds as often as absent
+                var absent = sampler.Kinds.Where(k => items.All(i => i.Kind.Name != k.Name)).ToList();
+                bool present = items.Count > 0 && (random.NextBool() || absent.Count == 0);
+                var kind = present ? random.Choose(items).Kind : random.Choose(absent);
+                meta["kind"] = kind.Name;
+                return new($"is there {Article(kind.Noun)} {kind.Noun}?", present ? "yes" : "no", QuestionTypes[6], meta);
+            }
         }
+    }
+
+    // The colour more items have than any other, or null when two colours tie for most (or there are no items).
+    private static string? DominantColor(IReadOnlyList<GridItem> items)
+    {
+        var counts = items.GroupBy(i => i.Color).Select(g => (Color: g.Key, N: g.Count())).OrderByDescending(c => c.N).ToList();
+        return counts.Count == 0 || counts.Count > 1 && counts[1].N == counts[0].N ? null : counts[0].Color;
     }
 
     /// <summary>
