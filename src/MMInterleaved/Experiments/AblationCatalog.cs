@@ -18,7 +18,7 @@ public static class AblationCatalog
     public const int ManyTokens = 64;
 
     /// <summary>Table 6a: MMFS with few tokens against no MMFS with 8× the tokens.</summary>
-    public static AblationExperiment TokenEfficiency { get; } = new(
+    public static AblationExperiment TokenEfficiency { get; } = WithTextOnly(new(
         "token-efficiency", "Token efficiency (paper Table 6a)",
         "With MMFS, a handful of visual tokens per image does better than 8× the tokens without MMFS, because MMFS reads " +
         "fine detail from the feature maps on demand instead of squeezing it into the tokens.",
@@ -30,7 +30,7 @@ public static class AblationCatalog
             new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
             new("no-mmfs-64", "no MMFS, 256 tokens", 107.0, 28.7, 22.5),
         ],
-        [("mmfs-8", "no-mmfs-64")]);   // MMFS off at 8 tokens is Table 17's "resampler only" (resampler-and-mmfs)
+        [("mmfs-8", "no-mmfs-64")]));   // MMFS off at 8 tokens is Table 17's "resampler only" (resampler-and-mmfs)
 
     /// <summary>Table 6a's caption column: the same two arms trained on row-by-row detail captions of the whole grid (every
     /// cell's colour and glyph, about 60 tokens) and scored with CIDEr-D; the captioning analogue of COCO CIDEr. Its runs
@@ -47,7 +47,7 @@ public static class AblationCatalog
     /// 448 px; here the doubling is 32 → 64 px (the small preset's own size is the doubled one): a 128-px encoder costs
     /// about 4× per step (its adapter's spatial prior runs at 16× the grid side), which no 60-minute budget holds. The
     /// 64-px arm is the token-efficiency experiment's "mmfs-8" run (reused).</summary>
-    public static AblationExperiment InputResolution { get; } = new(
+    public static AblationExperiment InputResolution { get; } = WithTextOnly(new(
         "input-resolution", "Input resolution (paper Table 6b)",
         "With MMFS and a fixed number of visual tokens, doubling the input resolution helps: MMFS reads the finer feature " +
         "maps on demand, so detail grows without adding tokens to the language model.",
@@ -59,14 +59,14 @@ public static class AblationCatalog
             new("mmfs-8-half-res", "MMFS, 32 tokens, 224 px", 110.6, 29.8, null),
             new("mmfs-8", "MMFS, 32 tokens, 448 px", 111.0, 30.0, null),
         ],
-        [("mmfs-8", "mmfs-8-half-res")]);
+        [("mmfs-8", "mmfs-8-half-res")]));
 
     /// <summary>Token counts of the sweep (with and without MMFS): the few-token arm, a quarter of it, and 8× it.</summary>
     public static IReadOnlyList<int> SweepTokens { get; } = [2, FewTokens, ManyTokens];
 
     /// <summary>Table 6a as a curve: accuracy over the visual-token budget with and without MMFS. Its 8- and 64-token arms
     /// are the same runs as token efficiency's and resampler-and-mmfs's (reused when those results exist).</summary>
-    public static AblationExperiment TokenSweep { get; } = new(
+    public static AblationExperiment TokenSweep { get; } = WithTextOnly(new(
         "token-sweep", "Token-count sweep (paper Table 6a as a curve)",
         "With MMFS, accuracy needs few visual tokens; without it, accuracy depends on how many tokens carry the image, and " +
         "MMFS stays ahead at every budget.",
@@ -78,12 +78,12 @@ public static class AblationCatalog
             new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
             new("no-mmfs-64", "no MMFS, 256 tokens", 107.0, 28.7, 22.5),
         ],
-        [.. SweepTokens.Select(k => ($"mmfs-{k}", $"no-mmfs-{k}"))]);
+        [.. SweepTokens.Select(k => ($"mmfs-{k}", $"no-mmfs-{k}"))]));
 
     /// <summary>For Figure 6 (left): MMFS on and off at the same 8 tokens, trained with 2-shot documents mixed in (one in
     /// three), so that the few-shot curves measure models that learned to use in-context examples, as the paper's models
     /// learn it from interleaved pre-training data. `mmi reproduce few-shot` evaluates these runs too.</summary>
-    public static AblationExperiment InContextTraining { get; } = new(
+    public static AblationExperiment InContextTraining { get; } = WithTextOnly(new(
         "in-context-training", "In-context training mix (for paper Figure 6, left)",
         "Trained with in-context examples, the model with MMFS keeps its lead as shots are added.",
         [
@@ -94,10 +94,10 @@ public static class AblationCatalog
         [("mmfs-8", "no-mmfs-8")])
     {
         FewShotTrainingShots = 2,
-    };
+    });
 
     /// <summary>Table 7: deformable MMFS against dense cross-attention on the same maps and on the resampler tokens.</summary>
-    public static AblationExperiment CrossAttentionKinds { get; } = new(
+    public static AblationExperiment CrossAttentionKinds { get; } = WithTextOnly(new(
         "cross-attention-kind", "Cross-attention kind (paper Table 7)",
         "Deformable sampling of the multi-scale feature maps beats dense cross-attention to the same maps and dense " +
         "cross-attention to the resampler's tokens (Flamingo-style).",
@@ -111,10 +111,10 @@ public static class AblationCatalog
             new("dense-maps", "Dense (feature map)", 108.5, 28.4, 23.6),
             new("dense-tokens", "Dense (resampler tokens)", 107.2, 28.9, 24.0),
         ],
-        [("deformable", "dense-maps"), ("deformable", "dense-tokens")]);
+        [("deformable", "dense-maps"), ("deformable", "dense-tokens")]));
 
     /// <summary>Table 8: single-scale single-image, + multi-scale, + multi-image.</summary>
-    public static AblationExperiment ScalesAndImages { get; } = new(
+    public static AblationExperiment ScalesAndImages { get; } = WithTextOnly(new(
         "multi-scale-multi-image", "Multi-scale and multi-image (paper Table 8)",
         "Sampling several scales of the feature pyramid helps, and letting text read every earlier image (not only the " +
         "latest) helps further.",
@@ -132,10 +132,10 @@ public static class AblationCatalog
     {
         IncludesMultiImage = true,
         StepScale = 1.5,
-    };
+    });
 
     /// <summary>Table 17: resampler and MMFS are complementary.</summary>
-    public static AblationExperiment Complementary { get; } = new(
+    public static AblationExperiment Complementary { get; } = WithTextOnly(new(
         "resampler-and-mmfs", "Resampler and MMFS are complementary (paper Table 17)",
         "The resampler's tokens and MMFS's on-demand detail complement each other: dropping either hurts.",
         [
@@ -148,7 +148,13 @@ public static class AblationCatalog
             new("resampler-only", "Resampler only", 107.0, 28.7, 22.5),
             new("mmfs-only", "MMFS only", 102.7, 27.3, 22.0),
         ],
-        [("both", "resampler-only"), ("both", "mmfs-only")]);
+        [("both", "resampler-only"), ("both", "mmfs-only")]));
+
+    /// <summary><paramref name="experiment"/> with the text-only arm added (<see cref="AblationVariant.TextOnlyArm"/>: the
+    /// few-token MMFS model with the images removed). It is in no comparison: it shows the answer prior each arm must clear.
+    /// Every experiment's is the same model, so experiments that share a training mix share its runs.</summary>
+    private static AblationExperiment WithTextOnly(AblationExperiment experiment) =>
+        experiment with { Variants = [.. experiment.Variants, TextOnlyArm(c => c.WithNumImageTokens(FewTokens))] };
 
     /// <summary>Every training ablation, in the order of the notebooks.</summary>
     public static IReadOnlyList<AblationExperiment> All { get; } = [TokenEfficiency, TokenEfficiencyCaption, InputResolution, TokenSweep, CrossAttentionKinds, ScalesAndImages, Complementary, InContextTraining];

@@ -46,9 +46,11 @@ public static class AblationRun
         else if (training.FewShotShots > 0)
             train = new MixedDocumentSource($"{task}+fewshot", [main, GridTasks.Create("glyph-fewshot", Options(DataSplit.Train) with { Shots = training.FewShotShots })], [0, 0, 1]);
         // one held-out set per seed (its own scenes), the same for every variant: Validation for the learning curve, the
-        // settings' score split (Test) for the final numbers
-        var eval = GridTasks.Create(task, Held(DataSplit.Validation));
-        var test = GridTasks.Create(task, Held(settings.ScoreSplit));
+        // settings' score split (Test) for the final numbers; the text-only arm sees every document without its images
+        IDocumentSource Seen(IDocumentSource source) => variant.TextOnly ? new ImagelessDocumentSource(source) : source;
+        train = Seen(train);
+        var eval = Seen(GridTasks.Create(task, Held(DataSplit.Validation)));
+        var test = Seen(GridTasks.Create(task, Held(settings.ScoreSplit)));
         if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var args = new TrainingArgs
         {
@@ -80,7 +82,7 @@ public static class AblationRun
             : Score(evaluator.EvaluateVqa(test.Take(settings.TestQuestions).ToList()));
         if (multiImage)
         {
-            var multi = GridTasks.Create("glyph-multi-image", Options(settings.ScoreSplit));
+            var multi = Seen(GridTasks.Create("glyph-multi-image", Options(settings.ScoreSplit)));
             metrics[AblationMetrics.MultiImage] = evaluator.EvaluateVqa(multi.Take(Math.Max(1, settings.TestQuestions / 2)).ToList()).Result.Overall;
         }
         long parameters = run.Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
@@ -150,6 +152,7 @@ public static class AblationRun
             ["seed"] = seed,
             ["training"] = JsonSerializer.SerializeToNode(training ?? AblationTraining.Default, FinishedJson),
         };
+        if (variant.TextOnly) canonical["textOnly"] = true;   // same model, other data
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
     }
 

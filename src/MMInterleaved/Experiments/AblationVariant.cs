@@ -9,6 +9,18 @@ namespace MMInterleaved.Experiments;
 /// <param name="NumImageTokens">The visual-token count it uses (for curves over the token budget), when that is its axis.</param>
 public sealed record AblationVariant(string Name, string Label, Func<ModelConfig, ModelConfig> Configure, int? NumImageTokens = null)
 {
+    /// <summary>Train and score on the documents with their images taken out (<see cref="Data.ImagelessDocumentSource"/>):
+    /// the same model reading the text alone, whose accuracy is the answer prior.</summary>
+    public bool TextOnly { get; init; }
+
+    /// <summary>The text-only arm every comprehension experiment carries: the reference model (MMFS, few tokens) with the
+    /// images removed, so a reader sees how far above the answer prior each arm is.</summary>
+    public static AblationVariant TextOnlyArm(Func<ModelConfig, ModelConfig> configure) =>
+        new(TextOnlyName, "text only (images removed: the answer prior)", configure) { TextOnly = true };
+
+    /// <summary>The text-only arm's name.</summary>
+    public const string TextOnlyName = "text-only";
+
     /// <summary>The line this variant belongs to in a chart over <see cref="NumImageTokens"/> ("MMFS", "no MMFS"), if any.</summary>
     public string? Series { get; init; }
 

@@ -1,3 +1,5 @@
+using MMInterleaved.Data.Tasks;
+using MMInterleaved.Model;
 using MMInterleaved.Experiments;
 using MMInterleaved.Tests.Data;
 using Xunit;
@@ -163,6 +165,32 @@ public sealed class ExperimentRunTests
         File.WriteAllText(recordFile, "{ damaged");
         Assert.Null(AblationRun.FinishedRecord(variant, 0, settings, Path.GetDirectoryName(recordFile)!));
         Assert.Equal(first.Metrics, Assert.Single(ExperimentRunner.Run(experiment, settings).Runs).Metrics);
+    }
+
+    [Fact]
+    public void The_text_only_arm_trains_and_is_scored_on_the_documents_without_their_images()
+    {
+        using var folder = new TempFolder();
+        var textOnly = AblationCatalog.TokenEfficiency.Variant(AblationVariant.TextOnlyName);
+        Assert.True(textOnly.TextOnly);
+        Assert.All(AblationCatalog.All, e => Assert.Contains(e.Variants, v => v.TextOnly));                 // every experiment has one
+        Assert.All(AblationCatalog.All, e => Assert.DoesNotContain(e.Comparisons, c => c.Better == textOnly.Name || c.Worse == textOnly.Name));
+        // the generation columns train a comprehension experiment's arms, but not this one: generation needs the images
+        Assert.All([GenerationCatalog.TokenEfficiencyGeneration, GenerationCatalog.ComplementaryGeneration], e => Assert.DoesNotContain(e.Arms, a => a.Name == textOnly.Name));
+        // the same model as the few-token MMFS arm, other data: another fingerprint
+        var mmfs = AblationCatalog.TokenEfficiency.Variant("mmfs-8");
+        Assert.Equal(mmfs.Configure(ModelPresets.Resolve("tiny")).ToJson(), textOnly.Configure(ModelPresets.Resolve("tiny")).ToJson());
+        Assert.NotEqual(AblationRun.Fingerprint(mmfs, ExperimentSettings.QuickSettings, 0), AblationRun.Fingerprint(textOnly, ExperimentSettings.QuickSettings, 0));
+        var source = GridTasks.Create("glyph-vqa");
+        var imageless = new MMInterleaved.Data.ImagelessDocumentSource(source);
+        var (with, without) = (source.Get(3), imageless.Get(3));
+        Assert.NotEmpty(with.Images);
+        Assert.Empty(without.Images);
+        Assert.Equal(with.Segments.OfType<MMInterleaved.Data.TextSegment>(), without.Segments.OfType<MMInterleaved.Data.TextSegment>());
+        Assert.Equal(with.Metadata, without.Metadata);
+        var settings = ExperimentSettings.QuickSettings with { Seeds = [0], OutFolder = folder.Path };
+        var run = Assert.Single(ExperimentRunner.Run(AblationCatalog.TokenEfficiency with { Variants = [textOnly], Comparisons = [] }, settings).Runs);
+        Assert.InRange(run.Metrics[AblationMetrics.Overall], 0, 100);
     }
 
     [Fact]

@@ -140,10 +140,10 @@ public sealed class ExperimentSummaryTests
     public void The_token_sweep_charts_each_series_over_the_token_counts_on_a_log_axis_and_other_experiments_get_no_such_chart()
     {
         var sweep = AblationCatalog.TokenSweep;
-        Assert.Equal(AblationCatalog.SweepTokens.Count * 2, sweep.Variants.Count);
+        Assert.Equal(AblationCatalog.SweepTokens.Count * 2 + 1, sweep.Variants.Count);     // and the text-only arm
         // every count is compared with and without MMFS
         Assert.All(AblationCatalog.SweepTokens, k => Assert.Contains(($"mmfs-{k}", $"no-mmfs-{k}"), sweep.Comparisons));
-        var runs = sweep.Variants.SelectMany(v => new[] { 0L, 1L }.Select(seed =>
+        var runs = sweep.Variants.Where(v => !v.TextOnly).SelectMany(v => new[] { 0L, 1L }.Select(seed =>
             Run(v.Name, seed, v.Series == "MMFS" ? 70 + seed : 10 + v.NumImageTokens!.Value / 8.0, 33 + seed, 100, (10, 100, 50)))).ToList();
         var result = ExperimentRunner.Summarise(sweep, ExperimentSettings.Full with { Seeds = [0, 1] }, runs, "test");
         string json = Plotly.NET.GenericChart.toChartHTML(ExperimentReport.TokenChart(result)!);

@@ -259,7 +259,7 @@ public sealed class GenerationRunnerTests
         // each arm's config is the comprehension ablation's change applied to the generation preset
         string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, id);
         var preset = MMInterleaved.Model.ModelPresets.Resolve("tiny");
-        foreach (var variant in AblationCatalog.All.First(e => e.Variants.Select(v => v.Name).SequenceEqual(arms)).Variants)
+        foreach (var variant in AblationCatalog.All.First(e => e.Variants.Where(v => !v.TextOnly).Select(v => v.Name).SequenceEqual(arms)).Variants.Where(v => !v.TextOnly))
         {
             var config = MMInterleaved.Model.ModelConfig.Load(Path.Combine(runs, $"{variant.Name}-seed0", "config.json"));
             var expected = variant.Configure(preset);
