@@ -15,7 +15,8 @@ namespace MMInterleaved.Experiments;
 /// the query image (reference template), on held-out questions of the run's seed (shot counts that would exceed the
 /// model's MaxImagesPerSequence are left out). Sources: the token-efficiency runs (MMFS with few tokens, no MMFS with 8×
 /// the tokens; trained on single-image documents, so shots test in-context use of earlier images rather than a trained
-/// skill) and the in-context-training runs (MMFS on and off at 8 tokens, 2-shot documents mixed into training).
+/// skill) and the in-context-training runs (MMFS on and off at 8 tokens, 2-shot documents mixed into training). The
+/// text-only arm is left out: it never sees an image, so image shots do not apply to it.
 /// </summary>
 public static class FewShotExperiment
 {
@@ -34,6 +35,7 @@ public static class FewShotExperiment
             ?? throw new ArgumentException($"few-shot evaluates the runs of a catalog experiment; {source.Id} is not one ({string.Join(", ", AblationCatalog.All.Select(e => e.Id))}).");
         foreach (var run in source.Runs)
         {
+            if (IsTextOnly(experiment, run)) continue;   // shots are images: a model trained without them has no in-context claim to test
             string folder = RunFolder(runsFolder, source.Id, run);
             string checkpoint = new CheckpointStore(folder).Latest
                 ?? throw new DirectoryNotFoundException($"no checkpoint of {run.Variant} seed {run.Seed} in {folder}; run `mmi reproduce {source.Id}` on this machine first.");
@@ -65,6 +67,9 @@ public static class FewShotExperiment
         var labels = source.Summary.ToDictionary(s => s.Variant, s => s.Label);
         return new FewShotResult(command, DateTime.UtcNow, source.Id, questions, labels, points) { Split = source.Settings.ScoreSplit };
     }
+
+    private static bool IsTextOnly(AblationExperiment experiment, RunRecord run) =>
+        experiment.Variants.FirstOrDefault(v => v.Name == run.Variant)?.TextOnly == true;
 
     // A run reused from another experiment lives in that experiment's folder (ReusedFrom is "experiment/variant").
     private static string RunFolder(string runsFolder, string experimentId, RunRecord run)

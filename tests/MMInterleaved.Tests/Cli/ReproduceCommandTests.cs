@@ -20,7 +20,8 @@ public sealed class ReproduceCommandTests
         foreach (var file in new[] { "token-efficiency.json", "token-efficiency.md", "token-efficiency.html", "summary.md", "summary.html" })
             Assert.True(File.Exists(folder.File(file)), file);
         var result = ExperimentResult.Load(folder.File("token-efficiency.json"));
-        Assert.Equal(2, result.Runs.Count);                                   // two variants × one seed
+        Assert.Equal(3, result.Runs.Count);                                   // two variants and the text-only arm × one seed
+        Assert.Contains(result.Runs, r => r.Variant == AblationVariant.TextOnlyName);
         Assert.Equal("inconclusive", result.Verdict);                         // quick mode never claims a finding
         Assert.Contains("MMFS, 8 tokens", run.Output);
         Assert.Contains("inconclusive", run.Output);
@@ -30,7 +31,8 @@ public sealed class ReproduceCommandTests
         var fewShot = Mmi("reproduce", "few-shot", "--quick", "--out", folder.Path);
         Assert.True(fewShot.Code == 0, fewShot.Output + fewShot.Error);
         var curves = FewShotResult.Load(folder.File("few-shot.json"));
-        Assert.Equal(2 * 3, curves.Points.Count);
+        Assert.Equal(2 * 3, curves.Points.Count);                             // the text-only arm has no image shots to take
+        Assert.DoesNotContain(curves.Points, p => p.Variant == AblationVariant.TextOnlyName);
         Assert.Equal([0, 2, 4], curves.Points.Where(p => p.Variant == "mmfs-8").Select(p => p.Shots));
         Assert.Contains("Few-shot", File.ReadAllText(folder.File("summary.md")));
 
