@@ -17,8 +17,10 @@ namespace MMInterleaved.Training;
 /// </summary>
 public sealed class EncoderPretraining
 {
-    private static readonly string[] KindNames = Enum.GetNames<GlyphKind>();
-    private static readonly string[] ColourNames = GlyphPalette.Colors.Select(c => c.Name).ToArray();
+    /// <summary>Glyph classes of the per-cell targets; class <c>KindNames.Length</c> is "empty".</summary>
+    internal static readonly string[] KindNames = Enum.GetNames<GlyphKind>();
+    /// <summary>Colour classes of the per-cell targets; class <c>ColourNames.Length</c> is "none".</summary>
+    internal static readonly string[] ColourNames = GlyphPalette.Colors.Select(c => c.Name).ToArray();
 
     /// <summary>Encoder and head as one module (one parameter list, one checkpoint).</summary>
     public sealed class EncoderWithHead : nn.Module
@@ -41,7 +43,8 @@ public sealed class EncoderPretraining
         public (Tensor Kinds, Tensor Colours) forward(Tensor images) => head.forward(encoder.forward(VisualTokenizer.Normalize(images)));
     }
 
-    private sealed record Batch(Tensor Images, Tensor Kinds, Tensor Colours);
+    /// <summary>Images [B,3,S,S] in [0,1] with each cell's glyph class [B,n²] and colour class [B,n²], cells row-major.</summary>
+    internal sealed record Batch(Tensor Images, Tensor Kinds, Tensor Colours);
 
     // Scenes i, i+1, … of one seed; the position is the next scene index.
     private sealed class SceneBatches(GlyphSceneOptions scene, long seed, int batchSize) : IBatchSource<Batch>
@@ -141,7 +144,8 @@ public sealed class EncoderPretraining
         return metrics;
     }
 
-    private static Batch MakeBatch(GlyphSceneOptions options, long seed, long start, int count)
+    /// <summary>Scenes <paramref name="start"/> … of <paramref name="seed"/> with their per-cell targets.</summary>
+    internal static Batch MakeBatch(GlyphSceneOptions options, long seed, long start, int count)
     {
         int cells = options.GridSide * options.GridSide;
         var images = new Tensor[count];

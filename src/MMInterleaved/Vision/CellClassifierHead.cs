@@ -34,11 +34,20 @@ public sealed class CellClassifierHead : nn.Module
     public (Tensor Kinds, Tensor Colours) forward(VisionEncoderOutput output)
     {
         var map = output.MultiScaleFeatures[2];                                    // c3: [B,W,G,G]
-        long b = map.shape[0], w = map.shape[1], g = map.shape[2];
-        var tokens = output.LastHiddenState.narrow(1, 1, g * g).transpose(1, 2).reshape(b, w, g, g); // x4 as a map
-        Tensor Pool(Tensor m) => cat([F.adaptive_avg_pool2d(m, [cells, cells]), F.adaptive_max_pool2d(m, [cells, cells])], 1);
-        var pooled = cat([Pool(map), Pool(tokens)], 1).flatten(2).transpose(1, 2);  // [B,n²,4W]
+        var pooled = cat([PoolCells(map, cells), PoolCells(TokenMap(output), cells)], 2);  // [B,n²,4W]
         var features = norm.forward(pooled);
         return (kind.forward(features), colour.forward(features));
     }
+
+    /// <summary>The ViT's final patch tokens [B,W,G,G] as a map (the CLS token left out): what the resampler reads.</summary>
+    public static Tensor TokenMap(VisionEncoderOutput output)
+    {
+        var map = output.MultiScaleFeatures[2];
+        long b = map.shape[0], w = map.shape[1], g = map.shape[2];
+        return output.LastHiddenState.narrow(1, 1, g * g).transpose(1, 2).reshape(b, w, g, g);
+    }
+
+    /// <summary>Average and max of a map [B,W,h,w] over each cell of an n×n grid: [B,n²,2W], cells row-major.</summary>
+    public static Tensor PoolCells(Tensor map, int cells) =>
+        cat([F.adaptive_avg_pool2d(map, [cells, cells]), F.adaptive_max_pool2d(map, [cells, cells])], 1).flatten(2).transpose(1, 2);
 }
