@@ -36,15 +36,16 @@ public static class TrainCommand
         var offsetScale = new Option<double>("--offset-lr-scale") { Description = "Learning-rate multiplier of the sampling offsets (the reference: 0.1).", DefaultValueFactory = _ => TrainingConfig.DefaultOffsetScale };
         var gateScale = new Option<double>("--gate-lr-scale") { Description = "Learning-rate multiplier of the MMFS gates (the pilot needed 10).", DefaultValueFactory = _ => TrainingConfig.DefaultGateScale };
         var unetScale = new Option<double>("--unet-lr-scale") { Description = "Learning-rate multiplier of the image decoder's UNet and MMFSNet (generation tasks).", DefaultValueFactory = _ => TrainingConfig.DefaultUNetScale };
+        var tokenizerScale = new Option<double>("--tokenizer-lr-scale") { Description = "Learning-rate multiplier of the image tokenizer's trainable parts (resampler, its input projection and norms, output projection; the reference: 1; 0 keeps them at their initialisation).", DefaultValueFactory = _ => TrainingConfig.DefaultTokenizerScale };
         var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\"; 1: one glyph, generation tasks only).", DefaultValueFactory = _ => d.GridSide };
         var questions = new Option<int>("--questions-per-image") { Description = "glyph-vqa: questions asked about each training image, every answer a target (evaluation asks one). Four: the small model's MMFS learns to find a cell within ~1000 steps; with one it stayed at the answer prior.", DefaultValueFactory = _ => d.QuestionsPerImage };
-        var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only)." };
+        var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only), optionally followed by the coarse count_all,dominant_color,any_kind (e.g. 0,0,0,0,0,1,0: which colour dominates)." };
         var offsetInit = new Option<double?>("--offset-init") { Description = "Override the decoder MMFS's initial offset magnitude (in base-grid cells)." };
         var encoder = new Option<string?>("--encoder") { Description = "Pre-trained vision encoder to start from: a safetensors file, or none (default: the preset's; small: data/encoders/small-encoder.safetensors)." };
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file, or resume a run.")
         {
             preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, output, resume, seed, threads, device,
-            offsetScale, gateScale, unetScale, offsetInit, grid, questions, mix, encoder,
+            offsetScale, gateScale, unetScale, tokenizerScale, offsetInit, grid, questions, mix, encoder,
         };
         command.SetAction(parse =>
         {
@@ -60,7 +61,7 @@ public static class TrainCommand
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), WarmupSteps = parse.GetValue(warmup),
                     GradientAccumulation = parse.GetValue(accumulation), EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
-                    Groups = TrainingConfig.MmfsGroups(parse.GetValue(gateScale), parse.GetValue(offsetScale), parse.GetValue(unetScale)),
+                    Groups = TrainingConfig.MmfsGroups(parse.GetValue(gateScale), parse.GetValue(offsetScale), parse.GetValue(unetScale), parse.GetValue(tokenizerScale)),
                 },
             };
             TrainingRun run;
@@ -82,6 +83,7 @@ public static class TrainCommand
                     (gateScale, "optimization.groups (llama_cross_attn.gate)", a => ScaleOf(a, "llama_cross_attn.gate")),
                     (offsetScale, "optimization.groups (sampling_offsets)", a => ScaleOf(a, "sampling_offsets")),
                     (unetScale, "optimization.groups (image_decoder.decoder.)", a => ScaleOf(a, "image_decoder.decoder.")),
+                    (tokenizerScale, $"optimization.groups ({TrainingConfig.TokenizerMatch})", a => ScaleOf(a, TrainingConfig.TokenizerMatch) ?? TrainingConfig.DefaultTokenizerScale),
                 ];
                 foreach (var (option, field, get) in settings)
                     if (Given(parse, option) && !Equals(get(given), get(stored)))
@@ -143,12 +145,14 @@ public static class TrainCommand
     private static double? ScaleOf(TrainingArgs args, string match) => args.Optimization.Groups.FirstOrDefault(g => g.Match == match)?.LearningRateScale;
 
     /// <summary>"0.4,0.3,0.15,0.15" → the mix; a clear error names the option and what it expects.</summary>
-    internal static Data.Tasks.VqaQuestionMix ParseMix(string text)
+    public static Data.Tasks.VqaQuestionMix ParseMix(string text)
     {
         var parts = text.Split(',');
         var weights = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double w) ? w : double.NaN).ToArray();
-        if (weights.Length != 4 || weights.Any(w => !double.IsFinite(w) || w < 0))
-            throw new ArgumentException($"--question-mix '{text}': expected four non-negative weights glyph_at_cell,color_at_cell,count,compare, e.g. 0.4,0.3,0.15,0.15.");
-        return new Data.Tasks.VqaQuestionMix(weights[0], weights[1], weights[2], weights[3]).Validated();
+        if (weights.Length is not (4 or 7) || weights.Any(w => !double.IsFinite(w) || w < 0))
+            throw new ArgumentException($"--question-mix '{text}': expected four non-negative weights glyph_at_cell,color_at_cell,count,compare, e.g. 0.4,0.3,0.15,0.15, " +
+                "or seven with the coarse count_all,dominant_color,any_kind after them.");
+        return (weights.Length == 4 ? new Data.Tasks.VqaQuestionMix(weights[0], weights[1], weights[2], weights[3])
+            : new Data.Tasks.VqaQuestionMix(weights[0], weights[1], weights[2], weights[3], weights[4], weights[5], weights[6])).Validated();
     }
 }

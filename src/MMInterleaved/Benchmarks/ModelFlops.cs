@@ -22,7 +22,7 @@ public static class ModelFlops
         double h = d.HiddenSize, heads = d.NumHeads, headDim = d.HeadDim;
         var parts = new Dictionary<string, double>();
 
-        // resampler (BLIP-2 Q-Former) or learned queries, then the projection to the decoder width
+        // resampler (BLIP-2 Q-Former), patch tokens or learned queries, then the projection to the decoder width
         double k = config.NumImageTokens;
         if (config.UseResampler)
         {
@@ -38,6 +38,12 @@ public static class ModelFlops
             }
             parts["resampler"] = images * perImage;
             parts["visual projection"] = images * k * w * h;
+        }
+        else if (config.UsePatchTokens)
+        {
+            double we = config.Vision.HiddenSize, t = (double)config.GridSide * config.GridSide + 1;
+            parts["patch-token input"] = images * t * we * we;                          // pos_proj on the encoder tokens
+            parts["visual projection"] = images * k * we * h;
         }
         else
         {

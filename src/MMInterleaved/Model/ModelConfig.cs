@@ -24,6 +24,12 @@ public sealed record ModelConfig
     /// <summary>Resampler on (reference) or off: visual tokens are then learned queries only, the same for every image,
     /// and image content reaches the decoder through MMFS alone (paper Table 17, "MMFS only").</summary>
     public bool UseResampler { get; init; } = true;
+    /// <summary>LLaVA-style visual tokens instead of the resampler (issue 17's many-token baseline, not in the reference):
+    /// every ViT patch token, the CLS token dropped, through the same LN(pos_proj(h)) + pos input path and then the
+    /// projection to the decoder width, so K = G² and only the Q-Former differs from the resampler arm. Needs
+    /// <see cref="UseResampler"/> off and <c>resampler.num_queries</c> = G². Left out of config.json when off.</summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)]
+    public bool UsePatchTokens { get; init; }
     /// <summary>The LLaMA decoder.</summary>
     public DecoderConfig Decoder { get; init; } = new();
     /// <summary>The decoder-side MMFS and its ablation switches.</summary>
@@ -72,6 +78,11 @@ public sealed record ModelConfig
         static void Require(bool ok, string message) { if (!ok) throw new ArgumentException("ModelConfig: " + message); }
         Require(Resampler.EncoderHiddenSize == Vision.HiddenSize, $"Resampler.EncoderHiddenSize is {Resampler.EncoderHiddenSize} but Vision.HiddenSize is {Vision.HiddenSize}; they must be equal.");
         Require(LossTextWeight >= 0, $"LossTextWeight is {LossTextWeight}; it must be non-negative.");
+        if (UsePatchTokens)
+        {
+            Require(!UseResampler, "use_patch_tokens replaces the resampler; set use_resampler to false.");
+            Require(NumImageTokens == GridSide * GridSide, $"use_patch_tokens gives one visual token per ViT patch, {GridSide * GridSide} for a {GridSide}×{GridSide} grid, but resampler.num_queries is {NumImageTokens}; set it to {GridSide * GridSide}.");
+        }
         if (ImageDecoder is { } decoder)
         {
             decoder.Validated();

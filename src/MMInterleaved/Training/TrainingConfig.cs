@@ -40,11 +40,24 @@ public sealed record TrainingConfig
     /// <summary>Learning-rate multiplier of the sampling offsets by default (the reference's 1e-5 against 1e-4).</summary>
     public const double DefaultOffsetScale = 0.1;
 
+    /// <summary>Learning-rate multiplier of the image tokenizer's trainable parts by default: the reference's (the base rate).</summary>
+    public const double DefaultTokenizerScale = 1.0;
+
+    /// <summary>Parameter-name prefix of the image tokenizer (its resampler, input projection and norms, output projection;
+    /// the encoder too when unfrozen) for <see cref="MmfsGroups"/>'s tokenizer multiplier.</summary>
+    public const string TokenizerMatch = "visual_tokenizer.";
+
     /// <summary>The reference's groups with these multipliers: MMFS gates and sampling offsets without weight decay (the
     /// UNet's MMFSNet offsets too), the rest of the cross-attention at the base rate, the image decoder's UNet and MMFSNet
-    /// at <paramref name="unetScale"/>.</summary>
-    public static IReadOnlyList<ParameterGroupRule> MmfsGroups(double gateScale, double offsetScale, double unetScale = DefaultUNetScale) =>
+    /// at <paramref name="unetScale"/>; with a <paramref name="tokenizerScale"/> other than the reference's 1, a group for
+    /// the image tokenizer (0 keeps it at its initialisation, a diagnosis of issue 17: its tokens lose the image within
+    /// the first 50 steps at the base rate while the decoder is still random).</summary>
+    public static IReadOnlyList<ParameterGroupRule> MmfsGroups(double gateScale, double offsetScale, double unetScale = DefaultUNetScale,
+        double tokenizerScale = DefaultTokenizerScale) =>
     [
+        // only when asked, so the default groups (and every recorded run's fingerprint) stay the reference's; first, so
+        // it also covers an unfrozen adapter's sampling offsets
+        .. (tokenizerScale == DefaultTokenizerScale ? Array.Empty<ParameterGroupRule>() : [new(TokenizerMatch, tokenizerScale)]),
         new("llama_cross_attn.gate", gateScale, 0.0),
         new("sampling_offsets", offsetScale, 0.0),
         new("llama_cross_attn", 1.0),
@@ -78,8 +91,8 @@ public sealed record TrainingConfig
         Require(MaxGradNorm >= 0, $"MaxGradNorm is {MaxGradNorm}; it must be non-negative (0 turns clipping off).");
         Require(EvalEvery >= 0 && CheckpointEvery >= 0 && LogEvery > 0, $"EvalEvery ({EvalEvery}) and CheckpointEvery ({CheckpointEvery}) must be non-negative and LogEvery ({LogEvery}) positive.");
         Require(KeepCheckpoints > 0, $"KeepCheckpoints is {KeepCheckpoints}; it must be positive.");
-        Require(Groups.All(g => g.Match.Length > 0 && g.LearningRateScale > 0 && g.WeightDecay is null or >= 0),
-            "every parameter group needs a non-empty Match, a positive LearningRateScale and a non-negative WeightDecay.");
+        Require(Groups.All(g => g.Match.Length > 0 && g.LearningRateScale >= 0 && g.WeightDecay is null or >= 0),
+            "every parameter group needs a non-empty Match, a non-negative LearningRateScale (0 keeps it at its initialisation) and a non-negative WeightDecay.");
         return this;
     }
 

@@ -94,6 +94,10 @@ public sealed class TrainingRun
             "none" => null,
             var path => path,
         };
+        // a frozen encoder nobody loaded stays random: refuse rather than train a silently blind model (issue 17 met it)
+        if (args.PretrainedEncoder is null && encoder is null && config.FreezeVisionEncoder)
+            throw new ArgumentException($"{args.Model}: the model freezes its vision encoder (freeze_vision_encoder) but no pre-trained encoder is named, so it " +
+                $"would stay at its random initialisation; pass --encoder FILE (the small preset's: {ModelPresets.SmallEncoderPath}), or --encoder none to train on a random frozen encoder.");
         if (train is null || eval is null) (train, eval) = OpenSources(args, config.Vision.ImageSize);
         var tokenizer = WordTokenizer.FromCorpus(Corpus(train), config.Decoder.VocabSize, keepMostFrequent: true);
         var (model, encoderFile) = Build(config, args.Seed, encoder);

@@ -40,8 +40,8 @@ public sealed class VisualTokenizer : nn.Module
         posLn = nn.LayerNorm(width, 1e-6);
         postLn = nn.LayerNorm(width, 1e-6);
         if (config.UseResampler) perceiverResampler = new PerceiverResampler(config.Resampler);
-        else learnedQueries = nn.Parameter(randn(1, config.NumImageTokens, config.Resampler.HiddenSize) * config.Resampler.QueryInitStd);
-        proj = nn.Linear(config.Resampler.HiddenSize, config.Decoder.HiddenSize);
+        else if (!config.UsePatchTokens) learnedQueries = nn.Parameter(randn(1, config.NumImageTokens, config.Resampler.HiddenSize) * config.Resampler.QueryInitStd);
+        proj = nn.Linear(config.UsePatchTokens ? width : config.Resampler.HiddenSize, config.Decoder.HiddenSize);
         RegisterComponents();
         using var noGrad = no_grad();
         proj.weight!.normal_(0, 1e-3);
@@ -82,14 +82,14 @@ public sealed class VisualTokenizer : nn.Module
         }).ToArray();
 
         Tensor queries;
-        if (perceiverResampler is not null)
+        if (learnedQueries is not null)
         {
-            var inputs = postLn.forward(posLn.forward(posProj.forward(output.LastHiddenState)) + posEmbed.to(output.LastHiddenState.dtype));
-            queries = perceiverResampler.forward(inputs);
+            queries = learnedQueries.expand(images.shape[0], -1, -1);
         }
         else
         {
-            queries = learnedQueries!.expand(images.shape[0], -1, -1);
+            var inputs = postLn.forward(posLn.forward(posProj.forward(output.LastHiddenState)) + posEmbed.to(output.LastHiddenState.dtype));
+            queries = perceiverResampler is not null ? perceiverResampler.forward(inputs) : inputs.narrow(1, 1, inputs.shape[1] - 1);
         }
         return new VisualTokenizerOutput(proj.forward(queries), maps);
     }

@@ -186,4 +186,14 @@ public sealed class TrainCommandTests : IDisposable
         Assert.Contains(checkpoint, resume.Error);
         Assert.DoesNotContain("   at ", resume.Error);
     }
+
+    [Fact]
+    public void Question_mix_takes_four_fine_weights_or_seven_with_the_coarse_ones()
+    {
+        Assert.Equal(0.4, MMInterleaved.Cli.Commands.TrainCommand.ParseMix("0.4,0.3,0.15,0.15").GlyphAtCell);
+        var coarse = MMInterleaved.Cli.Commands.TrainCommand.ParseMix("0,0,0,0,0,1,0");
+        Assert.Equal((0.0, 1.0), (coarse.GlyphAtCell, coarse.DominantColor));
+        var wrong = Assert.Throws<ArgumentException>(() => MMInterleaved.Cli.Commands.TrainCommand.ParseMix("1,2,3"));
+        Assert.Contains("'1,2,3'", wrong.Message);
+    }
 }

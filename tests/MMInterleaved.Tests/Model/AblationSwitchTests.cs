@@ -13,7 +13,7 @@ public class AblationSwitchTests
 {
     private static readonly ModelConfig Tiny = ModelPresets.Tiny;
 
-    public static TheoryData<string> Variants() => new() { "reference", "tokens-8", "dense-feature-map", "dense-resampler-tokens", "single-scale", "nearest-image", "no-resampler", "resolution-64", "no-mmfs" };
+    public static TheoryData<string> Variants() => new() { "reference", "tokens-8", "dense-feature-map", "dense-resampler-tokens", "single-scale", "nearest-image", "no-resampler", "patch-tokens", "resolution-64", "no-mmfs" };
 
     internal static ModelConfig Variant(string name) => name switch
     {
@@ -24,6 +24,7 @@ public class AblationSwitchTests
         "single-scale" => Tiny with { CrossAttention = Tiny.CrossAttention with { FeatureLevels = [2] } },
         "nearest-image" => Tiny with { CrossAttention = Tiny.CrossAttention with { MultiImage = false } },
         "no-resampler" => Tiny with { UseResampler = false },
+        "patch-tokens" => Tiny.WithNumImageTokens(Tiny.GridSide * Tiny.GridSide) with { UseResampler = false, UsePatchTokens = true },
         "resolution-64" => Tiny with { Vision = Tiny.Vision with { ImageSize = 64 } },
         "no-mmfs" => Tiny with { CrossAttention = Tiny.CrossAttention with { Enabled = false } },
         _ => throw new ArgumentException(name),

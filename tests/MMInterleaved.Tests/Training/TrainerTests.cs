@@ -114,6 +114,22 @@ public sealed class TrainerTests : IDisposable
     }
 
     [Fact]
+    public void Tokenizer_scale_adds_a_group_only_when_asked_and_zero_keeps_the_tokenizer_at_its_initialisation()
+    {
+        Assert.DoesNotContain(TrainingConfig.MmfsGroups(10, 0.1), g => g.Match == TrainingConfig.TokenizerMatch);
+        var config = Config(2) with { Groups = TrainingConfig.MmfsGroups(10, 0.1, tokenizerScale: 0) };
+        var (model, trainer) = Setup(Path.Combine(root, "frozen-tokenizer"), config, initSeed: 4);
+        var groups = ParameterGroups.Build(model, config);
+        Assert.Equal(0.0, groups.Single(g => g.Parameters.Any(p => p.Name == "visual_tokenizer.proj.weight")).LearningRate);
+        var before = model.named_parameters().ToDictionary(p => p.name, p => p.parameter.detach().clone());
+        trainer.Run();
+        var moved = model.named_parameters().Where(p => p.parameter.requires_grad && !p.parameter.detach().eq(before[p.name]).all().item<bool>()).Select(p => p.name).ToList();
+        Assert.DoesNotContain(moved, n => n.StartsWith(TrainingConfig.TokenizerMatch, StringComparison.Ordinal));
+        Assert.Contains(moved, n => n.StartsWith("mm_decoder.", StringComparison.Ordinal));
+        Assert.Contains(before.Keys, n => n.StartsWith("visual_tokenizer.perceiver_resampler.", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Schedule_warms_up_linearly_then_follows_a_cosine()
     {
         var config = new TrainingConfig { Steps = 110, WarmupSteps = 10 };

@@ -4,6 +4,7 @@ using MMInterleaved.Data.Files;
 using MMInterleaved.Data.Glyphs;
 using MMInterleaved.Data.Tasks;
 using MMInterleaved.Data.Text;
+using MMInterleaved.Model;
 using MMInterleaved.Pipeline;
 using MMInterleaved.Training;
 using Xunit;
@@ -76,6 +77,19 @@ public sealed class TrainingRunTests : IDisposable
         Assert.Equal(6, rest.Step);
         Assert.Empty(Directory.GetDirectories(Sub("cut"), "*.tmp-*"));
         Assert.Equal(File.ReadAllBytes(Path.Combine(Sub("full"), "model.safetensors")), File.ReadAllBytes(Path.Combine(Sub("cut"), "model.safetensors")));
+    }
+
+    [Fact]
+    public void A_frozen_encoder_that_nothing_loads_is_refused_unless_none_is_asked_for()
+    {
+        string config = Sub("frozen.config.json");
+        File.WriteAllText(config, (ModelPresets.Tiny with { FreezeVisionEncoder = true }).ToJson());
+        var refused = Assert.Throws<ArgumentException>(() => TrainingRun.Create(Sub("frozen"), Args(1) with { Model = config }));
+        Assert.Contains("freeze_vision_encoder", refused.Message);
+        Assert.Contains("--encoder none", refused.Message);
+        Assert.False(Directory.Exists(Sub("frozen")));
+        var asked = TrainingRun.Create(Sub("frozen"), Args(1) with { Model = config, PretrainedEncoder = "none" });
+        Assert.Equal("none", asked.Args.PretrainedEncoder);
     }
 
     [Fact]
