@@ -183,15 +183,19 @@ public class GridTaskTests
                 var answer = Assert.IsType<TextSegment>(d.Segments[2 + 2 * n]);
                 Assert.False(prompt.Target);
                 Assert.True(answer.Target);
-                Assert.StartsWith(". Question: ", prompt.Text);
+                Assert.StartsWith(" Question: ", prompt.Text);
                 Assert.EndsWith(" Short answer:", prompt.Text);
+                // the answer before this question ends with its period, in the target: the model learns to stop
+                Assert.EndsWith(".", ((TextSegment)d.Segments[2 * n]).Text);
+                Assert.True(((TextSegment)d.Segments[2 * n]).Target);
             }
+            Assert.DoesNotContain(".", ((TextSegment)d.Segments[^1]).Text);   // the last ends with </s>
             // with colour questions only, every answer is the colour of the cell the question names
             var c = colours.Get(i);
             for (int n = 0; n < 4; n++)
             {
                 string question = ((TextSegment)c.Segments[1 + 2 * n]).Text;
-                string colour = ((TextSegment)c.Segments[2 + 2 * n]).Text.Trim();
+                string colour = ((TextSegment)c.Segments[2 + 2 * n]).Text.Trim().TrimEnd('.');
                 Assert.Contains(scene.Items, item => item.Color == colour && question.Contains(GridCells.Phrase(scene.GridSide, item.Row, item.Column) + "?"));
             }
         }
