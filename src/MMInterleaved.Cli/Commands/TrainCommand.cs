@@ -39,7 +39,7 @@ public static class TrainCommand
         var tokenizerScale = new Option<double>("--tokenizer-lr-scale") { Description = "Learning-rate multiplier of the image tokenizer's trainable parts (resampler, its input projection and norms, output projection; the reference: 1; 0 keeps them at their initialisation).", DefaultValueFactory = _ => TrainingConfig.DefaultTokenizerScale };
         var grid = new Option<int>("--grid") { Description = "Glyph grid cells per side (3: position names like \"top left\"; 4: \"row r column c\"; 1: one glyph, generation tasks only).", DefaultValueFactory = _ => d.GridSide };
         var questions = new Option<int>("--questions-per-image") { Description = "glyph-vqa: questions asked about each training image, every answer a target (evaluation asks one). Four: the small model's MMFS learns to find a cell within ~1000 steps; with one it stayed at the answer prior.", DefaultValueFactory = _ => d.QuestionsPerImage };
-        var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only), optionally followed by the coarse count_all,dominant_color,any_kind (e.g. 0,0,0,0,0,1,0: which colour dominates)." };
+        var mix = new Option<string?>("--question-mix") { Description = "glyph VQA question type weights glyph_at_cell,color_at_cell,count,compare (default 0.4,0.3,0.15,0.15; e.g. 0,1,0,0 for colour questions only), optionally followed by the coarse count_colors,dominant_color,any_kind (e.g. 0,0,0,0,0,1,0: which colour dominates)." };
         var offsetInit = new Option<double?>("--offset-init") { Description = "Override the decoder MMFS's initial offset magnitude (in base-grid cells)." };
         var encoder = new Option<string?>("--encoder") { Description = "Pre-trained vision encoder to start from: a safetensors file, or none (default: the preset's; small: data/encoders/small-encoder.safetensors)." };
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file, or resume a run.")
@@ -151,7 +151,7 @@ public static class TrainCommand
         var weights = parts.Select(p => double.TryParse(p, NumberStyles.Float, CultureInfo.InvariantCulture, out double w) ? w : double.NaN).ToArray();
         if (weights.Length is not (4 or 7) || weights.Any(w => !double.IsFinite(w) || w < 0))
             throw new ArgumentException($"--question-mix '{text}': expected four non-negative weights glyph_at_cell,color_at_cell,count,compare, e.g. 0.4,0.3,0.15,0.15, " +
-                "or seven with the coarse count_all,dominant_color,any_kind after them.");
+                "or seven with the coarse count_colors,dominant_color,any_kind after them.");
         return (weights.Length == 4 ? new Data.Tasks.VqaQuestionMix(weights[0], weights[1], weights[2], weights[3])
             : new Data.Tasks.VqaQuestionMix(weights[0], weights[1], weights[2], weights[3], weights[4], weights[5], weights[6])).Validated();
     }

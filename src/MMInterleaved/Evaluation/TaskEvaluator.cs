@@ -335,7 +335,7 @@ public sealed class TaskEvaluator
         var answers = d.Meta("answers") is string json ? JsonText.ParseArray(json)
             : d.Meta("answer") is string one ? [one]
             : throw new ArgumentException($"VQA query {d.Id} has neither 'answers' nor 'answer' metadata.");
-        string answerType = type switch { "count" or "count_all" => "number", "compare" or "any_kind" => "yes/no", _ => "other" };
+        string answerType = type switch { "count" or "count_colors" => "number", "compare" or "any_kind" => "yes/no", _ => "other" };
         return new VqaAnnotation(index, index, type, answerType, answers.Select((a, j) => new VqaHumanAnswer(a, j.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToList());
     }
 }

@@ -10,7 +10,7 @@ public static class AblationMetrics
     public const string Reading = "vqa_reading";
     /// <summary>Colour of a named cell, counts and comparisons: the OK-VQA column's analogue.</summary>
     public const string Attributes = "vqa_attributes";
-    /// <summary>Coarse questions about the whole scene (how many glyphs, which colour dominates, is there a kind): what a
+    /// <summary>Coarse questions about the whole scene (how many colours, which colour dominates, is there a kind): what a
     /// handful of visual tokens can carry, against the fine questions above that name a cell.</summary>
     public const string Coarse = "vqa_coarse";
     /// <summary>All questions.</summary>

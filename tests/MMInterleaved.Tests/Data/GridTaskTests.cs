@@ -53,8 +53,8 @@ public class GridTaskTests
                 Assert.Contains($"the same {d.Meta("compare")} as", question);
                 break;
             }
-            case "count_all":
-                Assert.Equal(scene.Items.Count.ToString(CultureInfo.InvariantCulture), answer);
+            case "count_colors":
+                Assert.Equal(scene.Items.Select(i => i.Color).Distinct().Count().ToString(CultureInfo.InvariantCulture), answer);
                 break;
             case "dominant_color":
             {
@@ -140,21 +140,25 @@ public class GridTaskTests
     {
         var mix = new VqaQuestionMix().WithCoarse(0.3);
         Assert.Equal(1, mix.Weights.Sum(), 12);
-        Assert.Equal(0.3, mix.CountAll + mix.DominantColor + mix.AnyKind, 12);
+        Assert.Equal(0.3, mix.CountColors + mix.DominantColor + mix.AnyKind, 12);
         Assert.Equal(0.4 / 0.3, mix.GlyphAtCell / mix.ColorAtCell, 12);                    // the fine types keep their proportions
         var task = (GridTask)GridTasks.Create("glyph-vqa", new GridTaskOptions(Seed: 2) { Questions = mix });
         var types = new Dictionary<string, int>();
+        var answers = new Dictionary<string, HashSet<string>>();
         int yes = 0, any = 0;
         for (int i = 0; i < 300; i++)
         {
             var d = task.Get(i);
             AssertAnswerFollowsFromScene(task.Scene(i), d);
             types[d.Meta("question_type")!] = types.GetValueOrDefault(d.Meta("question_type")!) + 1;
+            (answers.TryGetValue(d.Meta("question_type")!, out var set) ? set : answers[d.Meta("question_type")!] = []).Add(d.Meta("answer")!);
             if (d.Meta("question_type") == "any_kind") { any++; if (d.Meta("answer") == "yes") yes++; }
         }
         Assert.Equal(GridText.QuestionTypes.Order(), types.Keys.Order());
         Assert.InRange(GridText.CoarseQuestionTypes.Sum(t => types[t]), 60, 120);          // 0.3 of 300
         Assert.InRange(yes, any * 0.3, any * 0.7);                                          // balanced yes/no
+        // no coarse type has a constant answer on default scenes (an item count did: every cell is filled, always 16)
+        Assert.All(GridText.CoarseQuestionTypes, t => Assert.True(answers[t].Count >= 2, $"{t} always answers {string.Join(",", answers[t])}"));
         // the coarse weights come after the fine ones, and a weighted draw with zero weights appended picks what it picked
         // without them: the default mix draws the questions it drew before the coarse types existed
         for (ulong seed = 0; seed < 200; seed++)

@@ -10,10 +10,10 @@ namespace MMInterleaved.Data.Tasks;
 public static class GridText
 {
     /// <summary>The question types, in <see cref="VqaQuestionMix.Weights"/> order.</summary>
-    public static IReadOnlyList<string> QuestionTypes { get; } = ["glyph_at_cell", "color_at_cell", "count", "compare", "count_all", "dominant_color", "any_kind"];
+    public static IReadOnlyList<string> QuestionTypes { get; } = ["glyph_at_cell", "color_at_cell", "count", "compare", "count_colors", "dominant_color", "any_kind"];
 
     /// <summary>The coarse question types: about the whole scene, not a named cell.</summary>
-    public static IReadOnlyList<string> CoarseQuestionTypes { get; } = ["count_all", "dominant_color", "any_kind"];
+    public static IReadOnlyList<string> CoarseQuestionTypes { get; } = ["count_colors", "dominant_color", "any_kind"];
 
     /// <summary>"a" or "an" before a word ("an orange", "an 8").</summary>
     public static string Article(string word) => word.Length > 0 && "aeiou8".Contains(char.ToLowerInvariant(word[0])) ? "an" : "a";
@@ -91,7 +91,8 @@ public static class GridText
                     Same(a, b) ? "yes" : "no", QuestionTypes[3], meta);
             }
             case 4:
-                return new($"how many {noun}s are there?", Count(items.Count), QuestionTypes[4], meta);
+                // distinct colours, not items: a scene fills every cell by default, so an item count would be a constant
+                return new("how many colors are there?", Count(items.Select(i => i.Color).Distinct().Count()), QuestionTypes[4], meta);
             case 5 when DominantColor(items) is { } color:
                 return new($"which color do most {noun}s have?", color, QuestionTypes[5], meta);
             default:
