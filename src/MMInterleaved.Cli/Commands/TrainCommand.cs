@@ -28,6 +28,7 @@ public static class TrainCommand
         var evalEvery = new Option<int>("--eval-every") { Description = "Score held-out documents with the official metrics every N steps (0: only at the end).", DefaultValueFactory = _ => o.EvalEvery };
         var evalExamples = new Option<int>("--eval-examples") { Description = "Held-out documents per evaluation (0: none).", DefaultValueFactory = _ => d.EvalExamples };
         var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Write a checkpoint every N steps (0: only at the end).", DefaultValueFactory = _ => o.CheckpointEvery };
+        var keep = new Option<int>("--keep-checkpoints") { Description = "Checkpoints kept (the newest; older ones are deleted): raise it to measure a run over its training steps.", DefaultValueFactory = _ => o.KeepCheckpoints };
         var output = new Option<string?>("--out") { Description = "Run folder (default artifacts/runs/<task>-<preset>); it must not hold a run already." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this folder from its latest checkpoint with the settings of its training_args.json; other options may only repeat them (and --steps extend the run)." };
         var seed = new Option<long>("--seed") { Description = "Seed of the data and of libtorch.", DefaultValueFactory = _ => d.Seed };
@@ -44,7 +45,7 @@ public static class TrainCommand
         var encoder = new Option<string?>("--encoder") { Description = "Pre-trained vision encoder to start from: a safetensors file, or none (default: the preset's; small: data/encoders/small-encoder.safetensors)." };
         var command = new Command("train", "Train an MM-Interleaved model on a built-in task or a document file, or resume a run.")
         {
-            preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, output, resume, seed, threads, device,
+            preset, task, data, steps, batch, length, lr, warmup, accumulation, evalEvery, evalExamples, checkpointEvery, keep, output, resume, seed, threads, device,
             offsetScale, gateScale, unetScale, tokenizerScale, offsetInit, grid, questions, mix, encoder,
         };
         command.SetAction(parse =>
@@ -61,6 +62,7 @@ public static class TrainCommand
                 {
                     Steps = parse.GetValue(steps), LearningRate = parse.GetValue(lr), WarmupSteps = parse.GetValue(warmup),
                     GradientAccumulation = parse.GetValue(accumulation), EvalEvery = parse.GetValue(evalEvery), CheckpointEvery = parse.GetValue(checkpointEvery),
+                    KeepCheckpoints = parse.GetValue(keep),
                     Groups = TrainingConfig.MmfsGroups(parse.GetValue(gateScale), parse.GetValue(offsetScale), parse.GetValue(unetScale), parse.GetValue(tokenizerScale)),
                 },
             };
@@ -80,6 +82,7 @@ public static class TrainCommand
                     (lr, "optimization.learning_rate", a => a.Optimization.LearningRate), (warmup, "optimization.warmup_steps", a => a.Optimization.WarmupSteps),
                     (accumulation, "optimization.gradient_accumulation", a => a.Optimization.GradientAccumulation),
                     (evalEvery, "optimization.eval_every", a => a.Optimization.EvalEvery), (checkpointEvery, "optimization.checkpoint_every", a => a.Optimization.CheckpointEvery),
+                    (keep, "optimization.keep_checkpoints", a => a.Optimization.KeepCheckpoints),
                     (gateScale, "optimization.groups (llama_cross_attn.gate)", a => ScaleOf(a, "llama_cross_attn.gate")),
                     (offsetScale, "optimization.groups (sampling_offsets)", a => ScaleOf(a, "sampling_offsets")),
                     (unetScale, "optimization.groups (image_decoder.decoder.)", a => ScaleOf(a, "image_decoder.decoder.")),

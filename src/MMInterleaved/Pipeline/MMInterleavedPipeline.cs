@@ -121,11 +121,12 @@ public sealed class MMInterleavedPipeline
     /// <summary>
     /// Where every deformable MMFS layer samples for the tokens at <paramref name="positions"/> of the document's prompt
     /// tokens (<see cref="MMInterleavedProcessor.Prompt"/>), one <see cref="MmfsSamples"/> per MMFS layer in decoder order:
-    /// locations [1,q,M,I,Lv,P,2] in [0,1] image coordinates and weights [1,q,M,I,Lv,P] (detached, on the CPU).
+    /// locations [1,q,M,I,Lv,P,2] in [0,1] image coordinates and weights [1,q,M,I,Lv,P] (detached, on the CPU). With
+    /// <paramref name="dropTrailingTargetText"/> a question document's answer is left out first (as <see cref="Generate(InterleavedDocument, GenerationOptions?, bool)"/> does).
     /// </summary>
-    public IReadOnlyList<MmfsSamples> SamplingPoints(InterleavedDocument document, IReadOnlyList<long> positions)
+    public IReadOnlyList<MmfsSamples> SamplingPoints(InterleavedDocument document, IReadOnlyList<long> positions, bool dropTrailingTargetText = false)
     {
-        var prompt = Processor.Prompt(document);
+        var prompt = Processor.Prompt(document, dropTrailingTargetText);
         if (positions.Count == 0 || positions.Any(p => p < 0 || p >= prompt.Ids.Length))
             throw new ArgumentException($"token positions must lie in 0..{prompt.Ids.Length - 1} (the document's {prompt.Ids.Length} prompt tokens).");
         var blocks = Model.Decoder.CrossAttentionBlocks.Where(b => b.Kind == CrossAttentionKind.Deformable).ToList();
