@@ -20,6 +20,7 @@ public static class ReproduceCommand
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
         var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 2000, the recipe of mmi train; multi-scale-multi-image trains 1.5× this; generation experiments 600, the joint ones 2000 and loss-terms 3000)." };
+        var encoderObjective = new Option<string?>("--encoder-objective") { Description = "Comprehension ablations: the frozen encoder, cells (default: the committed one, pre-trained on the cells' own labels) or isolated-glyphs (pre-trained on single glyphs, never a cell label: `mmi pretrain-encoder --objective isolated-glyphs`)." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => Defaults.Repeats };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => Defaults.Questions };
@@ -32,7 +33,7 @@ public static class ReproduceCommand
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, parallel, repeats, questions, fewShotSource, fresh, resume, reportsOnly, reanalyse, output,
+            experiment, quick, seeds, steps, encoderObjective, parallel, repeats, questions, fewShotSource, fresh, resume, reportsOnly, reanalyse, output,
         };
         command.SetAction(parse =>
         {
@@ -40,6 +41,7 @@ public static class ReproduceCommand
             var request = new ReproductionRequest
             {
                 Experiment = parse.GetValue(experiment)!, Quick = isQuick, Seeds = parse.GetValue(seeds), Steps = parse.GetValue(steps),
+                EncoderObjective = parse.GetValue(encoderObjective) is string eo ? EncoderObjectiveOption.Parse(eo, "--encoder-objective") : null,
                 Parallelism = parse.GetValue(parallel), Repeats = parse.GetValue(repeats), Questions = parse.GetValue(questions),
                 FewShotSource = parse.GetValue(fewShotSource), Reuse = !parse.GetValue(fresh), Resume = parse.GetValue(resume),
                 ReportsOnly = parse.GetValue(reportsOnly), Reanalyse = parse.GetValue(reanalyse), OutFolder = parse.GetValue(output) ?? Defaults.OutFolder,

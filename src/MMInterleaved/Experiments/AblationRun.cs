@@ -55,6 +55,8 @@ public static class AblationRun
         var args = new TrainingArgs
         {
             Model = settings.Preset, Task = train.Name, Seed = seed, BatchSize = settings.BatchSize, QuestionsPerImage = settings.QuestionsPerImage,
+            // the committed encoder is the preset's own (null); another objective's is named
+            PretrainedEncoder = settings.EncoderObjective == EncoderObjective.CellLabels ? null : ModelPresets.PretrainedEncoderFor(settings.Preset, config, settings.EncoderObjective),
             MaxLength = WindowLength(settings, config.NumImageTokens, training), EvalExamples = settings.CurveQuestions,
             Optimization = new TrainingConfig
             {

@@ -27,7 +27,8 @@ public sealed record ExperimentResult(
 
     /// <summary>Reads a saved result; a clear error names the file when it is not one. Settings a result was saved
     /// without read as they were then: no <c>ScoreSplit</c> means it was scored on Validation, no
-    /// <c>CoarseQuestionShare</c> that it asked no coarse questions.</summary>
+    /// <c>CoarseQuestionShare</c> that it asked no coarse questions, no <c>DataRevision</c> that it trained on revision 1's data
+    /// (and no <c>EncoderObjective</c> reads as the committed per-cell-label encoder, the default).</summary>
     public static ExperimentResult Load(string path)
     {
         var result = ResultFile.Load<ExperimentResult>(path, "an experiment result", "run `mmi reproduce`");
@@ -35,6 +36,7 @@ public sealed record ExperimentResult(
         var settings = result.Settings;
         if (saved?[nameof(ExperimentSettings.ScoreSplit)] is null) settings = settings with { ScoreSplit = DataSplit.Validation };
         if (saved?[nameof(ExperimentSettings.CoarseQuestionShare)] is null) settings = settings with { CoarseQuestionShare = 0 };
+        if (saved?[nameof(ExperimentSettings.DataRevision)] is null) settings = settings with { DataRevision = 1 };
         return result with { Settings = settings };
     }
 }

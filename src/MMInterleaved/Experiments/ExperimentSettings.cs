@@ -43,6 +43,17 @@ public sealed record ExperimentSettings
     /// reads Validation (development's split). Results saved before the split was recorded were scored on Validation
     /// (<see cref="ExperimentResult.Load"/> reads them so).</summary>
     public DataSplit ScoreSplit { get; init; } = DataSplit.Test;
+    /// <summary>The frozen vision encoder every variant of the small preset loads: the committed one pre-trained on the
+    /// cells' own labels (the questions' answers; kept as the labelled variant), or one pre-trained on isolated glyphs,
+    /// which never saw a grid scene or a cell label (<see cref="Training.EncoderObjective"/>; issue 17).</summary>
+    public Training.EncoderObjective EncoderObjective { get; init; } = Training.EncoderObjective.CellLabels;
+    /// <summary>Which generation of the built-in training data the runs saw (<see cref="CurrentDataRevision"/>); part of
+    /// every run's fingerprint, so a run made from older data is never reused. Results saved before it was recorded read 1.</summary>
+    public int DataRevision { get; init; } = CurrentDataRevision;
+    /// <summary>2: each answer but the last of a several-question document ends with its period in the target (before, the
+    /// period sat untrained in the next prompt and models ran on past their answer), and the coarse count asks how many
+    /// colours (count_colors) instead of the constant glyph count. 1: the data of every result committed before.</summary>
+    public const int CurrentDataRevision = 2;
     /// <summary>Steps between the small evaluations of the learning curve (accuracy at equal wall time comes from it).</summary>
     public int CurveEvery { get; init; } = 250;
     /// <summary>Held-out questions of each learning-curve evaluation.</summary>

@@ -21,6 +21,7 @@ public static class Reproduction
         if (request.Seeds is int n) settings = settings with { Seeds = Enumerable.Range(0, n).Select(i => (long)i).ToArray() };
         if (request.Steps is int s) settings = settings with { Steps = s };
         if (request.Parallelism is int p) settings = settings with { Parallelism = p };
+        if (request.EncoderObjective is { } objective) settings = settings with { EncoderObjective = objective };
         return (settings with
         {
             Resume = request.Resume, OutFolder = request.OutFolder,

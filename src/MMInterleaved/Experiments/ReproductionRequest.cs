@@ -13,6 +13,8 @@ public sealed record ReproductionRequest
     public int? Seeds { get; init; }
     /// <summary>Training steps per run, or null for the mode's.</summary>
     public int? Steps { get; init; }
+    /// <summary>The frozen encoder of the comprehension ablations, or null for the committed per-cell-label one.</summary>
+    public Training.EncoderObjective? EncoderObjective { get; init; }
     /// <summary>Runs trained at once, or null for one per core.</summary>
     public int? Parallelism { get; init; }
     /// <summary>Efficiency: timed training steps per arm (quick: 2).</summary>

@@ -73,12 +73,15 @@ public static class ModelPresets
 
     /// <summary>The pre-trained encoder a run of <paramref name="preset"/> starts from (the small preset's, at the config's
     /// input size), or null: the other presets train their encoder (tiny) or load real checkpoints (paper).</summary>
-    public static string? PretrainedEncoderFor(string preset, ModelConfig config) =>
-        preset.Equals("small", StringComparison.OrdinalIgnoreCase) ? SmallEncoderPathAt(config.Vision.ImageSize) : null;
+    /// <paramref name="objective"/> picks which pre-training's encoder (default: the committed per-cell-label one).
+    public static string? PretrainedEncoderFor(string preset, ModelConfig config, Training.EncoderObjective objective = Training.EncoderObjective.CellLabels) =>
+        preset.Equals("small", StringComparison.OrdinalIgnoreCase) ? SmallEncoderPathAt(config.Vision.ImageSize, objective) : null;
 
-    /// <summary>Where the small preset's encoder pre-trained at another input size lives (<see cref="SmallEncoderPath"/> at 64 px).</summary>
-    public static string SmallEncoderPathAt(int imageSize) =>
-        imageSize == 64 ? SmallEncoderPath : $"data/encoders/small-encoder-{imageSize}px.safetensors";
+    /// <summary>Where the small preset's encoder pre-trained at another input size lives (<see cref="SmallEncoderPath"/> at 64 px),
+    /// with a <c>-isolated-glyphs</c> suffix for that objective's encoder.</summary>
+    public static string SmallEncoderPathAt(int imageSize, Training.EncoderObjective objective = Training.EncoderObjective.CellLabels) =>
+        (imageSize == 64 ? "data/encoders/small-encoder" : $"data/encoders/small-encoder-{imageSize}px") +
+        (objective == Training.EncoderObjective.IsolatedGlyphs ? "-isolated-glyphs" : "") + ".safetensors";
 
     /// <summary>The reference model (reference-spec §1.2, §2, §3).</summary>
     public static ModelConfig Paper => new ModelConfig().Validated();

@@ -74,7 +74,7 @@ public sealed class EncoderPretraining
         Options = options;
         var config = ModelPresets.Resolve(options.Model);
         if (options.ImageSize is int size) config = (config with { Vision = config.Vision with { ImageSize = size } }).Validated();
-        scene = new GlyphSceneOptions(ImageSize: config.Vision.ImageSize);
+        scene = SceneFor(options.Objective, config.Vision.ImageSize);
         manual_seed(options.Seed);
         Network = new EncoderWithHead(config, scene.GridSide);
         var training = new TrainingConfig
@@ -96,7 +96,20 @@ public sealed class EncoderPretraining
         };
     }
 
-    /// <summary>Held-out per-cell accuracy: glyph kind, colour, and kind on cells holding a digit.</summary>
+    /// <summary>The training scenes of an objective: 4×4 scenes, or one glyph per image (a one-cell grid) of the height a
+    /// glyph has in a 4×4 scene of the same size, free to sit anywhere (jitter 1).</summary>
+    public static GlyphSceneOptions SceneFor(EncoderObjective objective, int imageSize)
+    {
+        var grid = new GlyphSceneOptions(ImageSize: imageSize);
+        return objective switch
+        {
+            EncoderObjective.CellLabels => grid,
+            EncoderObjective.IsolatedGlyphs => grid with { GridSide = 1, GlyphScale = grid.GlyphScale / grid.GridSide, Jitter = 1 },
+            _ => throw new ArgumentException($"EncoderPretrainingOptions: Objective {objective} is not an objective ({string.Join(", ", Enum.GetNames<EncoderObjective>())})."),
+        };
+    }
+
+    /// <summary>Held-out per-cell accuracy (with <see cref="EncoderObjective.IsolatedGlyphs"/>, the one glyph's): glyph kind, colour, and kind on cells holding a digit.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(int scenes)
     {
         Network.eval();

@@ -23,6 +23,8 @@ public sealed record EncoderPretrainingOptions
     public double TargetAccuracy { get; init; } = 0.97;
     /// <summary>Seed of scenes and initialisation.</summary>
     public long Seed { get; init; }
+    /// <summary>What the encoder learns to tell (default: the committed encoder's per-cell labels).</summary>
+    public EncoderObjective Objective { get; init; } = EncoderObjective.CellLabels;
     /// <summary>Where the encoder is saved (safetensors, keys under vision_model.).</summary>
     public string OutFile { get; init; } = "data/encoders/small-encoder.safetensors";
     /// <summary>Run folder for checkpoints and metrics.</summary>

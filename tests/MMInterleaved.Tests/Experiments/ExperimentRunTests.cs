@@ -94,6 +94,8 @@ public sealed class ExperimentRunTests
             AblationRun.Fingerprint(both, settings, 0, new AblationTraining(FewShotShots: 2)),
             AblationRun.Fingerprint(both, settings with { Steps = 7 }, 0),
             AblationRun.Fingerprint(both, settings with { TestQuestions = 25 }, 0),
+            AblationRun.Fingerprint(both, settings with { EncoderObjective = MMInterleaved.Training.EncoderObjective.IsolatedGlyphs }, 0),
+            AblationRun.Fingerprint(both, settings with { DataRevision = 1 }, 0),   // a run on older data is never reused
         })
             Assert.NotEqual(AblationRun.Fingerprint(deformable, settings, 0), other);
 
@@ -215,6 +217,7 @@ public sealed class ExperimentRunTests
                 double d => d * 2,
                 string text => text == "tiny" ? "small" : text + "x",
                 MMInterleaved.Data.DataSplit split => (int)(split == MMInterleaved.Data.DataSplit.Test ? MMInterleaved.Data.DataSplit.Validation : MMInterleaved.Data.DataSplit.Test),
+                MMInterleaved.Training.EncoderObjective objective => (int)(objective == MMInterleaved.Training.EncoderObjective.CellLabels ? MMInterleaved.Training.EncoderObjective.IsolatedGlyphs : MMInterleaved.Training.EncoderObjective.CellLabels),
                 _ => throw new InvalidOperationException($"ExperimentSettings.{property.Name} has a type this test cannot vary; extend it."),
             };
             var other = System.Text.Json.JsonSerializer.Deserialize<ExperimentSettings>(changed)!;

@@ -60,6 +60,8 @@ public sealed class ReproductionTests
         // these results predate the Test-split protocol: their JSON has no score split, and they read as Validation
         Assert.All(before, r => Assert.Equal(MMInterleaved.Data.DataSplit.Validation, r.Split));
         Assert.All(before, r => Assert.Equal(0, r.Settings.CoarseQuestionShare));           // nor coarse questions
+        Assert.All(before, r => Assert.Equal(1, r.Settings.DataRevision));                   // and trained on the first data
+        Assert.All(before, r => Assert.Equal(MMInterleaved.Training.EncoderObjective.CellLabels, r.Settings.EncoderObjective));
         var after = Reproduction.Run(new ReproductionRequest { ReportsOnly = true, Reanalyse = true, OutFolder = folder.Path }).Experiments;
         Assert.Contains("scored on the Validation split (not Test", File.ReadAllText(folder.File(after[0].Id + ".md")));
         Assert.Equal(before.Select(r => r.Id), after.Select(r => r.Id));

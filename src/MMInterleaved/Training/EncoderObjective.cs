@@ -1,0 +1,14 @@
+namespace MMInterleaved.Training;
+
+/// <summary>What <see cref="EncoderPretraining"/> trains the vision encoder to tell.</summary>
+public enum EncoderObjective
+{
+    /// <summary>The glyph and colour of every cell of 4×4 glyph scenes, from features pooled per cell: the committed
+    /// <c>small-encoder.safetensors</c>. Its labels are the cell questions' answers, so an ablation on it measures cell
+    /// indexing more than access to detail (issue 17); kept as the labelled variant.</summary>
+    CellLabels,
+
+    /// <summary>One glyph anywhere in an otherwise empty image, at the size a glyph has in a 4×4 scene, its kind and
+    /// colour read from features pooled over the whole image: the encoder never sees a grid scene or a cell label.</summary>
+    IsolatedGlyphs,
+}
