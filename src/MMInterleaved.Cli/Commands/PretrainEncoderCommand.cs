@@ -20,16 +20,17 @@ public static class PretrainEncoderCommand
         var lr = new Option<double>("--lr") { Description = "Peak learning rate.", DefaultValueFactory = _ => 2e-3 };
         var target = new Option<double>("--target") { Description = "Held-out per-cell glyph accuracy at which to stop.", DefaultValueFactory = _ => 0.97 };
         var evalEvery = new Option<int>("--eval-every") { Description = "Evaluate every N steps.", DefaultValueFactory = _ => 100 };
-        var output = new Option<string?>("--out") { Description = "Encoder file to write (safetensors; default data/encoders/small-encoder.safetensors, or small-encoder-<N>px.safetensors with --image-size N, with -isolated-glyphs before the extension for that objective)." };
+        var output = new Option<string?>("--out") { Description = "Encoder file to write (safetensors; default data/encoders/small-encoder.safetensors, or small-encoder-<N>px.safetensors with --image-size N, with -isolated-glyphs or -scattered-glyphs before the extension for those objectives)." };
         var seed = new Option<long>("--seed") { Description = "Seed of scenes and initialisation.", DefaultValueFactory = _ => 0 };
         var threads = new Option<int?>("--threads") { Description = "Intra-op threads (default: all cores)." };
         var objective = new Option<string>("--objective")
         {
             Description = "cells: glyph and colour of every cell of 4×4 scenes (the committed encoder); isolated-glyphs: one glyph anywhere in an empty image, " +
-                          "its kind and colour from the whole image's pooled features (never a grid scene or a cell label; default --out data/encoders/small-encoder[-Npx]-isolated-glyphs.safetensors).",
+                          "its kind and colour from the whole image's pooled features (never a grid scene or a cell label); scattered-glyphs: glyphs scattered over a 6×6 lattice, " +
+                          "each lattice cell's glyph and colour (localised, but never the 4×4 grid the questions name). Default --out: data/encoders/small-encoder[-Npx][-OBJECTIVE].safetensors.",
             DefaultValueFactory = _ => "cells",
         };
-        var command = new Command("pretrain-encoder", "Pre-train a vision encoder on glyph scenes (glyph and colour of every grid cell, or of one isolated glyph) and save it for the small preset.")
+        var command = new Command("pretrain-encoder", "Pre-train a vision encoder on glyph scenes (glyph and colour of every grid cell, of one isolated glyph, or of scattered glyphs) and save it for the small preset.")
         {
             preset, imageSize, steps, batch, lr, target, evalEvery, output, seed, threads, objective,
         };
@@ -42,7 +43,7 @@ public static class PretrainEncoderCommand
                 Objective = goal,
                 Model = parse.GetValue(preset)!, ImageSize = parse.GetValue(imageSize), Steps = parse.GetValue(steps), BatchSize = parse.GetValue(batch), LearningRate = parse.GetValue(lr),
                 TargetAccuracy = parse.GetValue(target), EvalEvery = parse.GetValue(evalEvery), OutFile = parse.GetValue(output) ?? ModelPresets.SmallEncoderPathAt(parse.GetValue(imageSize) ?? 64, goal), Seed = parse.GetValue(seed),
-                RunFolder = Path.Combine("artifacts", "runs", $"encoder-{Path.GetFileNameWithoutExtension(parse.GetValue(preset)!)}{(parse.GetValue(imageSize) is int px ? $"-{px}px" : "")}{(goal == EncoderObjective.IsolatedGlyphs ? "-isolated" : "")}-seed{parse.GetValue(seed)}"),
+                RunFolder = Path.Combine("artifacts", "runs", $"encoder-{Path.GetFileNameWithoutExtension(parse.GetValue(preset)!)}{(parse.GetValue(imageSize) is int px ? $"-{px}px" : "")}{(goal == EncoderObjective.CellLabels ? "" : "-" + goal)}-seed{parse.GetValue(seed)}"),
             };
             var pretraining = new EncoderPretraining(options);
             pretraining.Trainer.Progress += p => AnsiConsole.MarkupLine(string.Create(CultureInfo.InvariantCulture,

@@ -78,10 +78,10 @@ public static class ModelPresets
         preset.Equals("small", StringComparison.OrdinalIgnoreCase) ? SmallEncoderPathAt(config.Vision.ImageSize, objective) : null;
 
     /// <summary>Where the small preset's encoder pre-trained at another input size lives (<see cref="SmallEncoderPath"/> at 64 px),
-    /// with a <c>-isolated-glyphs</c> suffix for that objective's encoder.</summary>
+    /// with a <c>-isolated-glyphs</c> or <c>-scattered-glyphs</c> suffix for those objectives' encoders.</summary>
     public static string SmallEncoderPathAt(int imageSize, Training.EncoderObjective objective = Training.EncoderObjective.CellLabels) =>
         (imageSize == 64 ? "data/encoders/small-encoder" : $"data/encoders/small-encoder-{imageSize}px") +
-        (objective == Training.EncoderObjective.IsolatedGlyphs ? "-isolated-glyphs" : "") + ".safetensors";
+        objective switch { Training.EncoderObjective.IsolatedGlyphs => "-isolated-glyphs", Training.EncoderObjective.ScatteredGlyphs => "-scattered-glyphs", _ => "" } + ".safetensors";
 
     /// <summary>The reference model (reference-spec §1.2, §2, §3).</summary>
     public static ModelConfig Paper => new ModelConfig().Validated();

@@ -96,6 +96,9 @@ public sealed class EncoderPretraining
         };
     }
 
+    /// <summary>Cells per side of <see cref="EncoderObjective.ScatteredGlyphs"/>' lattice.</summary>
+    public const int ScatterLattice = 6;
+
     /// <summary>The training scenes of an objective: 4×4 scenes, or one glyph per image (a one-cell grid) of the height a
     /// glyph has in a 4×4 scene of the same size, free to sit anywhere (jitter 1).</summary>
     public static GlyphSceneOptions SceneFor(EncoderObjective objective, int imageSize)
@@ -105,11 +108,12 @@ public sealed class EncoderPretraining
         {
             EncoderObjective.CellLabels => grid,
             EncoderObjective.IsolatedGlyphs => grid with { GridSide = 1, GlyphScale = grid.GlyphScale / grid.GridSide, Jitter = 1 },
+            EncoderObjective.ScatteredGlyphs => grid with { GridSide = ScatterLattice, GlyphScale = grid.GlyphScale * ScatterLattice / grid.GridSide, Jitter = 1, FillProbability = 0.3 },
             _ => throw new ArgumentException($"EncoderPretrainingOptions: Objective {objective} is not an objective ({string.Join(", ", Enum.GetNames<EncoderObjective>())})."),
         };
     }
 
-    /// <summary>Held-out per-cell accuracy (with <see cref="EncoderObjective.IsolatedGlyphs"/>, the one glyph's): glyph kind, colour, and kind on cells holding a digit.</summary>
+    /// <summary>Held-out per-cell accuracy over the cells holding a glyph (with <see cref="EncoderObjective.IsolatedGlyphs"/>, the one glyph's): glyph kind, colour, and kind on cells holding a digit.</summary>
     public IReadOnlyDictionary<string, double> Evaluate(int scenes)
     {
         Network.eval();
@@ -123,10 +127,12 @@ public sealed class EncoderPretraining
                 // held-out scenes: a different seed stream than training
                 var batch = MakeBatch(scene, Options.Seed + 7919, start, (int)Math.Min(64, scenes - start));
                 var (kinds, colours) = Network.forward(batch.Images);
-                var kindHit = kinds.argmax(-1).eq(batch.Kinds);
+                // over the cells that hold a glyph (every cell of a 4×4 training scene; a sparse lattice's empty cells are easy)
+                var filled = batch.Kinds.ne(KindNames.Length);
+                var kindHit = kinds.argmax(-1).eq(batch.Kinds) & filled;
                 right += kindHit.sum().item<long>();
-                rightColour += colours.argmax(-1).eq(batch.Colours).sum().item<long>();
-                total += batch.Kinds.numel();
+                rightColour += (colours.argmax(-1).eq(batch.Colours) & filled).sum().item<long>();
+                total += filled.sum().item<long>();
                 var isDigit = batch.Kinds.lt(10);
                 digits += isDigit.sum().item<long>();
                 rightDigits += (kindHit & isDigit).sum().item<long>();

@@ -26,6 +26,13 @@ public sealed class EncoderPretrainingTests
         // the glyph's place is not a cell centre: it spreads over every quarter of the image
         Assert.All(new[] { (false, false), (false, true), (true, false), (true, true) },
             q => Assert.Contains(glyphs, g => (g.CenterX > 32) == q.Item1 && (g.CenterY > 32) == q.Item2));
+        // scattered: a 6×6 lattice, glyphs of the same height, about three lattice cells in ten filled
+        var scattered = EncoderPretraining.SceneFor(EncoderObjective.ScatteredGlyphs, 64);
+        Assert.Equal(EncoderPretraining.ScatterLattice, scattered.GridSide);
+        Assert.Equal(grid.GlyphHeight, scattered.GlyphHeight, 9);
+        double filled = Enumerable.Range(0, 100).Average(i => GlyphScene.Sample(scattered, 5, i).Glyphs.Count) / 36;
+        Assert.InRange(filled, 0.2, 0.4);
+        Assert.Equal("data/encoders/small-encoder-scattered-glyphs.safetensors", ModelPresets.SmallEncoderPathAt(64, EncoderObjective.ScatteredGlyphs));
         var batch = EncoderPretraining.MakeBatch(isolated, 5, 0, 3);
         Assert.Equal([3, 1], batch.Kinds.shape);
         Assert.Equal([3, 3, 64, 64], batch.Images.shape);
@@ -54,7 +61,7 @@ public sealed class EncoderPretrainingTests
     {
         var bad = CliRunner.Mmi("pretrain-encoder", "--preset", "tiny", "--objective", "faces");
         Assert.Equal(2, bad.Code);
-        Assert.Contains("--objective: faces is not an encoder objective (cells, isolated-glyphs)", bad.Error);
+        Assert.Contains("--objective: faces is not an encoder objective (cells, isolated-glyphs, scattered-glyphs)", bad.Error);
         var reproduce = CliRunner.Mmi("reproduce", "token-efficiency", "--quick", "--encoder-objective", "faces");
         Assert.Equal(2, reproduce.Code);
         Assert.Contains("--encoder-objective: faces", reproduce.Error);
