@@ -57,6 +57,14 @@ public sealed class EncoderPretrainingTests
     }
 
     [Fact]
+    public void The_committed_scattered_glyph_encoder_loads_into_the_small_preset()
+    {
+        var model = new MMInterleavedModel(ModelPresets.Small);
+        string file = model.LoadPretrainedEncoder(ModelPresets.SmallEncoderPathAt(64, EncoderObjective.ScatteredGlyphs));
+        Assert.EndsWith("small-encoder-scattered-glyphs.safetensors", file);
+    }
+
+    [Fact]
     public void An_unknown_objective_is_one_line_naming_the_option()
     {
         var bad = CliRunner.Mmi("pretrain-encoder", "--preset", "tiny", "--objective", "faces");
