@@ -1,3 +1,4 @@
+using MMInterleaved.Data.Glyphs;
 using MMInterleaved.Mmfs;
 using Plotly.NET;
 using static TorchSharp.torch;
@@ -17,10 +18,11 @@ public static class SamplingPointsFigure
 
     /// <summary>
     /// The figure for query <paramref name="query"/> (an index into the inspected queries) of batch row
-    /// <paramref name="batch"/>, image slot <paramref name="image"/>, over <paramref name="picture"/> ([3,H,W] in [0,1]).
+    /// <paramref name="batch"/>, image slot <paramref name="image"/>, over <paramref name="picture"/> ([3,H,W] in [0,1]);
+    /// <paramref name="outline"/>, in pixel edge coordinates, is drawn as a white frame (e.g. the cell a question asks about).
     /// </summary>
     public static GenericChart Create(Tensor picture, MmfsSamples samples, int image, int query = 0, int batch = 0,
-        string? title = null, double maxMarkerSize = 28, bool showLegend = true)
+        string? title = null, double maxMarkerSize = 28, bool showLegend = true, PixelBox? outline = null)
     {
         if (samples.Locations is null || samples.Weights is null)
             throw new ArgumentException("SamplingPointsFigure needs samples from MultiModalFeatureSynchronizer.Inspect (locations and weights).");
@@ -47,6 +49,15 @@ public static class SamplingPointsFigure
             marker.SetProperty("line", new Dictionary<string, object> { ["color"] = "white", ["width"] = 1 });
             traces.Add(PlotlyChart.Point<double, double, string>(xs, ys, Name: $"head {m}", ShowLegend: showLegend, Marker: marker,
                 MultiText: ws.Select(v => $"weight {v:F3}").ToArray()));
+        }
+        if (outline is PixelBox box)
+        {
+            // edges to pixel-centre coordinates, as the points are drawn
+            double x1 = box.X1 - 0.5, x2 = box.X2 - 0.5, y1 = box.Y1 - 0.5, y2 = box.Y2 - 0.5;
+            var frame = new Plotly.NET.Line();
+            frame.SetProperty("color", "white");
+            frame.SetProperty("width", 2);
+            traces.Add(PlotlyChart.Line<double, double, string>(x: [x1, x2, x2, x1, x1], y: [y1, y1, y2, y2, y1], Name: "asked", ShowLegend: false, Line: frame));
         }
         var chart = PlotlyChart.Combine(traces);
         return chart.WithTitles(title ?? $"MMFS sampling points, image slot {image}", "x (pixels)", "y (pixels)");

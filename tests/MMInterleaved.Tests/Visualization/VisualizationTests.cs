@@ -57,5 +57,12 @@ public class VisualizationTests
         double x = samples.Locations![0, 0, 0, 1, 0, 0, 0].item<float>() * 32 - 0.5;
         Assert.Contains(x.ToString("R", System.Globalization.CultureInfo.InvariantCulture)[..6], json); // first point of head 0
         Assert.Contains("head 1", json);
+        Assert.DoesNotContain("\"asked\"", json);
+
+        // the outline is a closed frame at the box's edges, in the points' pixel-centre coordinates
+        string framed = Plotly.NET.GenericChart.toJson(SamplingPointsFigure.Create(zeros(3, 32, 32), samples, image: 1, outline: new MMInterleaved.Data.Glyphs.PixelBox(8, 16, 16, 24)));
+        Assert.Contains("\"asked\"", framed);
+        Assert.Contains("[7.5,15.5,15.5,7.5,7.5]", framed);
+        Assert.Contains("[15.5,15.5,23.5,23.5,15.5]", framed);
     }
 }

@@ -104,11 +104,20 @@ public static class CellAttention
     }
 
     // "r,c" (1-based, GridText.CellKey) → row-major index
-    private static int AskedCell(string? key, int side)
+    /// <summary>The cell a question asks about, in reading order, from its <c>"row,column"</c> metadata (1-based).</summary>
+    public static int AskedCell(string? key, int side)
     {
         var parts = key?.Split(',');
         if (parts is not { Length: 2 } || !int.TryParse(parts[0], CultureInfo.InvariantCulture, out int r) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out int c))
             throw new InvalidOperationException($"CellAttention: a cell question without a \"row,column\" cell in its metadata ({key ?? "none"}).");
         return (r - 1) * side + (c - 1);
+    }
+
+    /// <summary>The pixel box of <paramref name="cell"/> (reading order) as <see cref="CellMass"/> bins it: the image cut into
+    /// side × side equal parts.</summary>
+    public static PixelBox CellBox(int cell, int side, int imageSize)
+    {
+        int row = cell / side, column = cell % side;
+        return new(column * imageSize / side, row * imageSize / side, (column + 1) * imageSize / side, (row + 1) * imageSize / side);
     }
 }

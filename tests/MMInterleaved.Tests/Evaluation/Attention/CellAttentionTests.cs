@@ -34,6 +34,26 @@ public sealed class CellAttentionTests
         Assert.Equal(weights.sum().item<double>(), Enumerable.Range(0, 2).Sum(h => Enumerable.Range(0, 17).Sum(c => mass[h, c])), 12);
     }
 
+    [Fact]
+    public void A_cells_box_holds_exactly_the_pixel_centres_its_bin_counts_and_the_asked_cell_is_read_from_row_column()
+    {
+        const int side = 4, size = 64;
+        for (int cell = 0; cell < side * side; cell++)
+        {
+            var box = CellAttention.CellBox(cell, side, size);
+            Assert.Equal((16, 16), (box.Width, box.Height));
+            // a point at pixel centre (x, y) has location ((x + 0.5) / size, ...); CellMass must bin it to this cell iff the box holds the pixel
+            foreach (var (x, y) in new[] { (box.X1, box.Y1), (box.X2 - 1, box.Y2 - 1), (box.X1 - 1, box.Y1), (box.X1, box.Y2) })
+            {
+                if (x < 0 || y < 0 || x >= size || y >= size) continue;
+                var mass = CellAttention.CellMass(tensor(new[] { (x + 0.5) / size, (y + 0.5) / size }).reshape(1, 1, 1, 2), ones(1, 1, 1, dtype: float64), side);
+                Assert.Equal(box.Contains(x, y) ? 1.0 : 0.0, mass[0, cell]);
+            }
+        }
+        Assert.Equal(2 * 4 + 1, CellAttention.AskedCell("3,2", 4));
+        Assert.Throws<InvalidOperationException>(() => CellAttention.AskedCell("3", 4));
+    }
+
     // a layer whose heads all put `inCell` of their mass in `cell` and the rest off the image, null weight 0.1
     private static (double[,] Mass, double[] Null) Looking(int cell, double inCell = 0.9)
     {
