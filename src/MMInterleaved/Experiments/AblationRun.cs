@@ -60,7 +60,7 @@ public static class AblationRun
             MaxLength = WindowLength(settings, config.NumImageTokens, training), EvalExamples = settings.CurveQuestions,
             Optimization = new TrainingConfig
             {
-                Steps = settings.Steps, LearningRate = settings.LearningRate, WarmupSteps = settings.WarmupSteps,
+                Steps = settings.Steps, LearningRate = variant.LearningRate ?? settings.LearningRate, WarmupSteps = settings.WarmupSteps,
                 EvalEvery = settings.CurveEvery, CheckpointEvery = 0, KeepCheckpoints = 1, LogEvery = settings.Quick ? 1 : 25,
             },
         };
@@ -155,6 +155,7 @@ public static class AblationRun
             ["training"] = JsonSerializer.SerializeToNode(training ?? AblationTraining.Default, FinishedJson),
         };
         if (variant.TextOnly) canonical["textOnly"] = true;   // same model, other data
+        if (variant.LearningRate is double rate) canonical["learningRate"] = rate;   // only when the arm has its own, so older fingerprints hold
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
     }
 

@@ -21,6 +21,18 @@ public sealed record AblationVariant(string Name, string Label, Func<ModelConfig
     /// <summary>The text-only arm's name.</summary>
     public const string TextOnlyName = "text-only";
 
+    /// <summary>The arm's own peak learning rate, chosen by a sweep on the Validation split (null: the settings'), so every
+    /// arm is compared at its best rate rather than at the rate the MMFS recipe was tuned at (issue 17).</summary>
+    public double? LearningRate { get; init; }
+
+    /// <summary>The config with every ViT patch as a visual token (LLaVA-style, <see cref="ModelConfig.UsePatchTokens"/>),
+    /// no resampler and no MMFS: the many-token baseline that keeps everything the encoder saw.</summary>
+    public static ModelConfig WithPatchTokens(ModelConfig config)
+    {
+        int patches = config.Vision.ImageSize / config.Vision.PatchSize;
+        return WithMmfs(config.WithNumImageTokens(patches * patches), false) with { UseResampler = false, UsePatchTokens = true };
+    }
+
     /// <summary>The line this variant belongs to in a chart over <see cref="NumImageTokens"/> ("MMFS", "no MMFS"), if any.</summary>
     public string? Series { get; init; }
 

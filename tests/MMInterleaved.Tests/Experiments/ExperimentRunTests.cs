@@ -226,6 +226,25 @@ public sealed class ExperimentRunTests
         Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant, settings, 1));
         Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant, settings, 0, new AblationTraining(FewShotShots: 2)));
         Assert.NotEqual(fingerprint, AblationRun.Fingerprint(AblationCatalog.TokenEfficiency.Variants.First(v => v.Name != "mmfs-8"), settings, 0));
+        // an arm's own learning rate is part of it; the settings' rate given explicitly is a different record, not the same run
+        Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant with { LearningRate = 3e-4 }, settings, 0));
+        Assert.NotEqual(AblationRun.Fingerprint(variant with { LearningRate = 3e-4 }, settings, 0), AblationRun.Fingerprint(variant with { LearningRate = 3e-3 }, settings, 0));
+    }
+
+    [Fact]
+    public void An_arm_trains_at_its_own_learning_rate_and_the_patch_token_arm_is_the_probes_config()
+    {
+        using var folder = new TempFolder();
+        var settings = ExperimentSettings.QuickSettings with { Steps = 2, CurveEvery = 2 };
+        var variant = AblationCatalog.TokenEfficiency.Variant("mmfs-8") with { LearningRate = 1.25e-4 };
+        AblationRun.Execute(variant, 0, settings, folder.Path);
+        var args = MMInterleaved.Training.TrainingArgs.Load(Path.Combine(folder.Path, MMInterleaved.Training.TrainingArgs.FileName));
+        Assert.Equal(1.25e-4, args.Optimization.LearningRate);
+
+        // WithPatchTokens on the small preset is the config the baseline diagnosis trained (results/probes)
+        var probe = ModelConfig.FromJson(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "results", "probes", "patch-tokens-64.config.json")), "patch-tokens-64.config.json");
+        var noMmfs = ModelConfig.FromJson(File.ReadAllText(Path.Combine(RepositoryPaths.Root, "results", "probes", "no-mmfs-64.config.json")), "no-mmfs-64.config.json");
+        Assert.Equal(probe.ToJson(), AblationVariant.WithPatchTokens(noMmfs).ToJson());
     }
 
     [Fact]
