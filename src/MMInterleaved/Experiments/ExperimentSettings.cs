@@ -44,8 +44,8 @@ public sealed record ExperimentSettings
     /// (<see cref="ExperimentResult.Load"/> reads them so).</summary>
     public DataSplit ScoreSplit { get; init; } = DataSplit.Test;
     /// <summary>The frozen vision encoder every variant of the small preset loads: the committed one pre-trained on the
-    /// cells' own labels (the questions' answers; kept as the labelled variant), or one pre-trained on isolated glyphs,
-    /// which never saw a grid scene or a cell label (<see cref="Training.EncoderObjective"/>; issue 17).</summary>
+    /// cells' own labels (the questions' answers; kept as the labelled variant), or one pre-trained on another objective
+    /// that never names the questions' cells (scattered-glyphs: a sparse 6×6 lattice; <see cref="Training.EncoderObjective"/>; issue 17).</summary>
     public Training.EncoderObjective EncoderObjective { get; init; } = Training.EncoderObjective.CellLabels;
     /// <summary>Which generation of the built-in training data the runs saw (<see cref="CurrentDataRevision"/>); part of
     /// every run's fingerprint, so a run made from older data is never reused. Results saved before it was recorded read 1.</summary>
