@@ -140,7 +140,8 @@ public static class ScoreCommand
         };
         var command = new Command("images",
             "Generation scores of image folders: similarity (cosine of the pre-trained small encoder's features, generated vs " +
-            "its reference, mean and SE), fid_glyph (Fréchet distance in the glyph segmenter's features), fid (pytorch-fid's " +
+            "its reference, mean and SE; similarity_centred: the same after subtracting the references' mean feature, as the plain " +
+            "cosine of glyph scenes saturates near 1), fid_glyph (Fréchet distance in the glyph segmenter's features), fid (pytorch-fid's " +
             "InceptionV3, when its weights are present) and, with --maps, miou and miou_real; prints JSON.")
         {
             generated, references, maps, grid, inception,

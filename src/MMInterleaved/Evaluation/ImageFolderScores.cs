@@ -42,6 +42,13 @@ public static class ImageFolderScores
             var summary = Experiments.MetricSummary.Of(cosines);
             scores["similarity"] = summary.Mean;
             scores["similarity_se"] = names.Count > 1 ? summary.Std / Math.Sqrt(names.Count) : double.NaN;
+            if (names.Count > 1)
+            {
+                // centred on the references' mean feature: the plain cosine of glyph scenes saturates near 1
+                var centred = Experiments.MetricSummary.Of(similarity.CentredCosines(generated, truth));
+                scores["similarity_centred"] = centred.Mean;
+                scores["similarity_centred_se"] = centred.Std / Math.Sqrt(names.Count);
+            }
         }
 
         var sampler = new GlyphSceneSampler(new GlyphSceneOptions(ImageSize: size, GridSide: options.GridSide) { Kinds = options.Kinds });

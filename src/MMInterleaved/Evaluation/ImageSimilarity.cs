@@ -89,6 +89,34 @@ public sealed class ImageSimilarity : IDisposable
         return cosine.data<double>().ToArray();
     }
 
+    /// <summary>
+    /// The cosine of each generated image with its reference after both features have the references' mean feature
+    /// subtracted (<paramref name="centre"/>: another set's mean, e.g. when scoring a baseline against the same real
+    /// frames). Features of glyph scenes share a large common direction, so the plain cosine sits near 1 for any scene-like
+    /// image (a near-empty dark frame scored 0.997); centred, it measures agreement in what distinguishes one scene from
+    /// another: 1 for the reference itself, about 0 for an unrelated scene. Needs at least two references.
+    /// </summary>
+    public double[] CentredCosines(Tensor generated, Tensor references, Tensor? centre = null)
+    {
+        if (!generated.shape.SequenceEqual(references.shape))
+            throw new ArgumentException($"ImageSimilarity: generated [{string.Join(", ", generated.shape)}] and references [{string.Join(", ", references.shape)}] must pair one to one.");
+        if (centre is null && references.shape[0] < 2)
+            throw new ArgumentException("ImageSimilarity: a centred cosine needs at least two references (their mean feature is the centre).");
+        using var scope = NewDisposeScope();
+        var a = Features(generated);
+        var b = Features(references);
+        var mean = centre ?? b.mean([0L], keepdim: true);
+        var cosine = nn.functional.cosine_similarity(a - mean, b - mean, dim: 1, eps: 1e-12).to(float64);
+        return cosine.data<double>().ToArray();
+    }
+
+    /// <summary>The references' mean feature [1, W], the centre of <see cref="CentredCosines"/>.</summary>
+    public Tensor Centre(Tensor references)
+    {
+        using var features = Features(references);
+        return features.mean([0L], keepdim: true);
+    }
+
     /// <inheritdoc/>
     public void Dispose()
     {

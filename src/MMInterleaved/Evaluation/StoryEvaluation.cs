@@ -16,7 +16,8 @@ namespace MMInterleaved.Evaluation;
 /// cells it did not (does the rest persist?), beside the same reading of the real previous frame (what copying the
 /// previous frame scores: about 100 % on unchanged cells, 0 % on changed ones by construction) and of the real frame
 /// (the reader's ceiling); and the image–image similarity of each generated frame with its ground truth (the paper's
-/// CLIP similarity, <see cref="ImageSimilarity"/>), beside the real previous frame's. Percentages; every ± is an SE over
+/// CLIP similarity, <see cref="ImageSimilarity"/>), beside the real previous frame's, plain and centred on the real
+/// frames' mean feature (<c>similarity_centred</c>: the plain cosine saturates near 1). Percentages; every ± is an SE over
 /// prompts (each prompt's frames averaged first).
 /// </summary>
 public sealed class StoryEvaluation : ITaskEvaluation
@@ -33,12 +34,7 @@ public sealed class StoryEvaluation : ITaskEvaluation
             throw new ArgumentException($"StoryEvaluation: frames for {generated.Count} prompts, {queries.Count} prompts; give the generated frames of each.");
         this.queries = queries;
         // own copies, kept for Write: the caller keeps (and disposes) what it passed
-        this.generated = generated.Select(frames => (IReadOnlyList<(int, Tensor)>)frames.Select(f =>
-        {
-            var copy = f.Image.detach().cpu().to(float32).clone();
-            copy.DetachFromDisposeScope();
-            return (f.Frame, copy);
-        }).ToList()).ToList();
+        this.generated = generated.Select(frames => (IReadOnlyList<(int, Tensor)>)frames.Select(f => (f.Frame, Kept(f.Image))).ToList()).ToList();
         generated = this.generated;
         AllFrames = allFrames;
         var perPrompt = new Dictionary<string, List<double>>();
@@ -47,6 +43,8 @@ public sealed class StoryEvaluation : ITaskEvaluation
             if (!perPrompt.TryGetValue(name, out var list)) perPrompt[name] = list = [];
             list.Add(value);
         }
+        // every scored frame's (prompt, generated, previous real, real), for the centred similarity over the whole set
+        var pairs = new List<(int Prompt, Tensor Generated, Tensor Previous, Tensor Truth)>();
         for (int i = 0; i < queries.Count; i++)
         {
             var q = queries[i];
@@ -93,10 +91,26 @@ public sealed class StoryEvaluation : ITaskEvaluation
                     sums["similarity"] = (s + cosines[0], c + 1);
                     var (sp, cp) = sums.GetValueOrDefault("similarity_previous");
                     sums["similarity_previous"] = (sp + cosines[1], cp + 1);
+                    pairs.Add((i, Kept(image), Kept(previous), Kept(truth)));
                 }
             }
             foreach (var (name, (sum, count)) in sums) Add(name, sum / count);
         }
+        if (similarity is not null && pairs.Count > 1)
+        {
+            // the plain cosine of glyph scenes saturates near 1; centred on the real frames' mean feature it separates
+            using var scope = NewDisposeScope();
+            var truths = stack(pairs.Select(p => p.Truth).ToArray());
+            var centre = similarity.Centre(truths);
+            double[] own = similarity.CentredCosines(stack(pairs.Select(p => p.Generated).ToArray()), truths, centre);
+            double[] copy = similarity.CentredCosines(stack(pairs.Select(p => p.Previous).ToArray()), truths, centre);
+            foreach (var prompt in pairs.Select((p, j) => (p.Prompt, j)).GroupBy(x => x.Prompt))
+            {
+                Add("similarity_centred", prompt.Average(x => own[x.j]));
+                Add("similarity_centred_previous", prompt.Average(x => copy[x.j]));
+            }
+        }
+        foreach (var p in pairs) { p.Generated.Dispose(); p.Previous.Dispose(); p.Truth.Dispose(); }
         var metrics = new Dictionary<string, double>
         {
             ["prompts"] = queries.Count,
@@ -109,6 +123,13 @@ public sealed class StoryEvaluation : ITaskEvaluation
             metrics[name + "_se"] = summary.N > 1 ? summary.Std / Math.Sqrt(summary.N) : double.NaN;
         }
         Metrics = metrics;
+    }
+
+    private static Tensor Kept(Tensor image)
+    {
+        var copy = image.detach().cpu().to(float32).clone();
+        copy.DetachFromDisposeScope();
+        return copy;
     }
 
     /// <inheritdoc/>

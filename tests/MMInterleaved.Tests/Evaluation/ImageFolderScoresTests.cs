@@ -44,6 +44,8 @@ public sealed class ImageFolderScoresTests : IDisposable
         Assert.Equal(10, self["count"]);
         Assert.Equal(1.0, self["similarity"], 5);
         Assert.True(wrong["similarity"] < 0.99, $"similarity of other scenes {wrong["similarity"]}");
+        Assert.Equal(1.0, self["similarity_centred"], 5);
+        Assert.True(wrong["similarity_centred"] < wrong["similarity"], $"centred {wrong["similarity_centred"]}, plain {wrong["similarity"]}");
         Assert.True(Math.Abs(self["fid_glyph"]) < 1e-6, $"FID-glyph of a set with itself {self["fid_glyph"]}");
         Assert.True(wrong["fid_glyph"] > 0.01);
         Assert.Equal(self["miou_real"], self["miou"], 12);

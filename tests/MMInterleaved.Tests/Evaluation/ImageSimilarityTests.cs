@@ -32,6 +32,35 @@ public class ImageSimilarityTests
     }
 
     [Fact]
+    public void The_centred_cosine_is_the_cosine_of_features_minus_the_references_mean_and_spreads_what_the_plain_one_crowds()
+    {
+        using var similarity = ImageSimilarity.ForImageSize(32);
+        var options = new GlyphSceneOptions(ImageSize: 32, GridSide: 2);
+        using var frames = Scenes(7, 12, options);
+        using var others = frames.roll(1, 0);
+        double[] centred = similarity.CentredCosines(others, frames);
+        // an independent computation: the features by hand, the mean of the references', cosines row by row
+        using var a = similarity.Features(others);
+        using var b = similarity.Features(frames);
+        using var mean = b.mean([0L], keepdim: true);
+        using var x = (a - mean).to(float64);
+        using var y = (b - mean).to(float64);
+        for (int i = 0; i < 12; i++)
+        {
+            double dot = (x[i] * y[i]).sum().item<double>(), norms = x[i].norm().item<double>() * y[i].norm().item<double>();
+            Assert.Equal(dot / norms, centred[i], 6);
+        }
+        Assert.All(similarity.CentredCosines(frames, frames), c => Assert.Equal(1.0, c, 5));
+        // another scene scores far below 1 centred, though near 1 plain
+        Assert.True(centred.Average() < similarity.Cosines(others, frames).Average() - 0.2,
+            $"centred {centred.Average():F3}, plain {similarity.Cosines(others, frames).Average():F3}");
+        using var centre = similarity.Centre(frames);
+        Assert.Equal(centred, similarity.CentredCosines(others, frames, centre));
+        using var one = frames.narrow(0, 0, 1);
+        Assert.Throws<ArgumentException>(() => similarity.CentredCosines(one, one));
+    }
+
+    [Fact]
     public void Features_are_unit_length_and_the_wrong_image_size_is_refused_with_the_shape()
     {
         using var similarity = ImageSimilarity.ForImageSize(32);

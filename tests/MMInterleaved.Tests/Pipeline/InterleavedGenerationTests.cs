@@ -169,6 +169,9 @@ public sealed class InterleavedGenerationTests : IDisposable
         Assert.Equal(3, last.Metrics["frames_scored"]);
         Assert.InRange(last.Metrics["similarity"], -1, 1);
         Assert.InRange(last.Metrics["similarity_previous"], 0.5, 1);     // consecutive real frames share most of the picture
+        Assert.InRange(last.Metrics["similarity_centred"], -1, 1);
+        // centred on the real frames' mean, the previous real frame keeps most of its agreement, a tiny untrained model's frame does not
+        Assert.True(last.Metrics["similarity_centred_previous"] > last.Metrics["similarity_centred"], $"previous {last.Metrics["similarity_centred_previous"]:F3}, generated {last.Metrics["similarity_centred"]:F3}");
         var all = evaluator.EvaluateStory(queries, allFrames: true, Fast);
         Assert.Equal(queries.Sum(q => q.Images.Count() - 1), all.Metrics["frames_scored"]);
         all.Write(folder.File("story"));
