@@ -18,9 +18,10 @@ public static class ReproduceCommand
             Description = $"Which ablation: {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}, {FewShotExperiment.Id} (Figure 6 left, evaluates the token-efficiency runs), {EfficiencyExperiment.Id} (Figure 6 right: FLOPs, parameters, step time and memory), {string.Join(", ", GenerationCatalog.All.Select(e => e.Id))} (generation: Tables 5, 6a, 6c, 16, 17), or all.",
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
-        var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 3, quick 2)." };
-        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 2000, the recipe of mmi train; multi-scale-multi-image trains 1.5× this; generation experiments 600, the joint ones 2000 and loss-terms 3000)." };
-        var encoderObjective = new Option<string?>("--encoder-objective") { Description = "Comprehension ablations: the frozen encoder, cells (default: the committed one, pre-trained on the cells' own labels) isolated-glyphs (pre-trained on single glyphs, never a cell label) or scattered-glyphs (glyphs on a 6×6 lattice, never the 4×4 grid); make them with `mmi pretrain-encoder --objective NAME`." };
+        var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 5, quick 2)." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 3000; multi-scale-multi-image trains 1.5× this; generation experiments 600, the joint ones 2000 and loss-terms 3000)." };
+        var encoderObjective = new Option<string?>("--encoder-objective") { Description = "Comprehension ablations: the frozen encoder, scattered-glyphs (full default: glyphs on a 6×6 lattice, never the 4×4 grid the questions ask about), cells (the committed one pre-trained on the cells' own labels, the quick default) or isolated-glyphs (single glyphs, never a cell label); make them with `mmi pretrain-encoder --objective NAME`." };
+        var lrGrid = new Option<string?>("--lr-grid") { Description = "Comprehension ablations: peak learning rates every trained arm is tuned over on Validation before its seeds run, comma-separated (full default 1e-4,3e-4,1e-3; quick none), or none: every arm at the recipe's rate." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => Defaults.Repeats };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => Defaults.Questions };
@@ -33,7 +34,7 @@ public static class ReproduceCommand
         var command = new Command("reproduce", "Re-run the paper's comprehension ablations (Tables 6a, 7, 8, 17) on the glyph tasks: every variant × seed is trained " +
             "and scored, and the results (JSON), charts (HTML, plotly.js inlined) and a summary (Markdown, HTML) are written, with our numbers beside the paper's and a verdict.")
         {
-            experiment, quick, seeds, steps, encoderObjective, parallel, repeats, questions, fewShotSource, fresh, resume, reportsOnly, reanalyse, output,
+            experiment, quick, seeds, steps, encoderObjective, lrGrid, parallel, repeats, questions, fewShotSource, fresh, resume, reportsOnly, reanalyse, output,
         };
         command.SetAction(parse =>
         {
@@ -42,6 +43,7 @@ public static class ReproduceCommand
             {
                 Experiment = parse.GetValue(experiment)!, Quick = isQuick, Seeds = parse.GetValue(seeds), Steps = parse.GetValue(steps),
                 EncoderObjective = parse.GetValue(encoderObjective) is string eo ? EncoderObjectiveOption.Parse(eo, "--encoder-objective") : null,
+                LearningRateGrid = parse.GetValue(lrGrid) is string grid ? ParseGrid(grid) : null,
                 Parallelism = parse.GetValue(parallel), Repeats = parse.GetValue(repeats), Questions = parse.GetValue(questions),
                 FewShotSource = parse.GetValue(fewShotSource), Reuse = !parse.GetValue(fresh), Resume = parse.GetValue(resume),
                 ReportsOnly = parse.GetValue(reportsOnly), Reanalyse = parse.GetValue(reanalyse), OutFolder = parse.GetValue(output) ?? Defaults.OutFolder,
@@ -75,5 +77,21 @@ public static class ReproduceCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>`--lr-grid`: comma-separated positive rates, or none (no tuning); anything else is a one-line error.</summary>
+    public static IReadOnlyList<double> ParseGrid(string text)
+    {
+        if (text.Trim().Equals("none", StringComparison.OrdinalIgnoreCase)) return [];
+        var parts = text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
+        var rates = new List<double>();
+        foreach (var part in parts)
+            if (double.TryParse(part, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double rate) && rate > 0 && double.IsFinite(rate))
+                rates.Add(rate);
+            else
+                throw new ArgumentException($"--lr-grid '{text}': '{part}' is not a positive learning rate; expected e.g. 1e-4,3e-4,1e-3, or none.");
+        if (rates.Count == 0 || rates.Distinct().Count() != rates.Count)
+            throw new ArgumentException($"--lr-grid '{text}': expected distinct positive learning rates, e.g. 1e-4,3e-4,1e-3, or none.");
+        return rates;
     }
 }

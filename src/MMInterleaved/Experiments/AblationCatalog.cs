@@ -17,7 +17,9 @@ public static class AblationCatalog
     /// <summary>8× <see cref="FewTokens"/> (the paper's 256).</summary>
     public const int ManyTokens = 64;
 
-    /// <summary>Table 6a: MMFS with few tokens against no MMFS with 8× the tokens.</summary>
+    /// <summary>Table 6a: MMFS with few tokens against no MMFS with 8× the tokens (the paper's baseline: resampler tokens),
+    /// and against the LLaVA-style baseline that keeps every ViT patch as a token (<see cref="AblationVariant.WithPatchTokens"/>;
+    /// not in the paper's table: the positive control that shows a many-token model here reads the image, issue 17).</summary>
     public static AblationExperiment TokenEfficiency { get; } = WithTextOnly(new(
         "token-efficiency", "Token efficiency (paper Table 6a)",
         "With MMFS, a handful of visual tokens per image does better than 8× the tokens without MMFS, because MMFS reads " +
@@ -25,12 +27,16 @@ public static class AblationCatalog
         [
             new("mmfs-8", $"MMFS, {FewTokens} tokens", c => c.WithNumImageTokens(FewTokens), FewTokens),
             new("no-mmfs-64", $"no MMFS, {ManyTokens} tokens", c => WithMmfs(c.WithNumImageTokens(ManyTokens), false), ManyTokens),
+            new(PatchTokensName, $"no MMFS, {ManyTokens} patch tokens (LLaVA-style)", WithPatchTokens, ManyTokens),
         ],
         [
             new("mmfs-8", "MMFS, 32 tokens", 110.6, 29.8, 27.7),
             new("no-mmfs-64", "no MMFS, 256 tokens", 107.0, 28.7, 22.5),
         ],
-        [("mmfs-8", "no-mmfs-64")]));   // MMFS off at 8 tokens is Table 17's "resampler only" (resampler-and-mmfs)
+        [("mmfs-8", "no-mmfs-64"), ("mmfs-8", PatchTokensName)]));   // MMFS off at 8 tokens is Table 17's "resampler only" (resampler-and-mmfs)
+
+    /// <summary>The patch-token baseline's arm name (every ViT patch a visual token: 64 at the small preset).</summary>
+    public const string PatchTokensName = "patch-tokens-64";
 
     /// <summary>Table 6a's caption column: the same two arms trained on row-by-row detail captions of the whole grid (every
     /// cell's colour and glyph, about 60 tokens) and scored with CIDEr-D; the captioning analogue of COCO CIDEr. Its runs

@@ -22,8 +22,12 @@ namespace MMInterleaved.Experiments;
 public static class AblationRun
 {
     /// <summary>Runs <paramref name="variant"/> with <paramref name="seed"/> in <paramref name="folder"/> (replaced), trained
-    /// as <paramref name="training"/> says (default: VQA only).</summary>
-    public static RunRecord Execute(AblationVariant variant, long seed, ExperimentSettings settings, string folder, AblationTraining? training = null)
+    /// as <paramref name="training"/> says (default: VQA only); without <paramref name="score"/> (a tuning run) nothing is
+    /// scored on the score split, only the Validation learning curve is kept. It checkpoints at every curve point; with
+    /// <see cref="ExperimentSettings.Resume"/>, a run of the same fingerprint stopped part-way (killed, or
+    /// <paramref name="cancel"/>led: that throws OperationCanceledException after the checkpoint) continues from there.</summary>
+    public static RunRecord Execute(AblationVariant variant, long seed, ExperimentSettings settings, string folder, AblationTraining? training = null, bool score = true,
+        CancellationToken cancel = default)
     {
         training ??= AblationTraining.Default;
         string task = training.Task;
@@ -51,7 +55,12 @@ public static class AblationRun
         train = Seen(train);
         var eval = Seen(GridTasks.Create(task, Held(DataSplit.Validation)));
         var test = Seen(GridTasks.Create(task, Held(settings.ScoreSplit)));
-        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+        // a run cut off mid-training (a session's end, a crash) continues from its last checkpoint when resuming and its
+        // fingerprint matches; anything else starts afresh
+        string fingerprint = Fingerprint(variant, settings, seed, training, score), curveFile = Path.Combine(folder, CurveFile);
+        var store = new CheckpointStore(folder, keep: 1);
+        int? resumeStep = settings.Resume && ReadOrNull(Path.Combine(folder, FingerprintFile))?.Trim() == fingerprint ? store.LatestStep : null;
+        if (resumeStep is null && Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
         var args = new TrainingArgs
         {
             Model = settings.Preset, Task = train.Name, Seed = seed, BatchSize = settings.BatchSize, QuestionsPerImage = settings.QuestionsPerImage,
@@ -61,10 +70,11 @@ public static class AblationRun
             Optimization = new TrainingConfig
             {
                 Steps = settings.Steps, LearningRate = variant.LearningRate ?? settings.LearningRate, WarmupSteps = settings.WarmupSteps,
-                EvalEvery = settings.CurveEvery, CheckpointEvery = 0, KeepCheckpoints = 1, LogEvery = settings.Quick ? 1 : 25,
+                EvalEvery = settings.CurveEvery, CheckpointEvery = settings.CurveEvery, KeepCheckpoints = 1, LogEvery = settings.Quick ? 1 : 25,
             },
         };
-        var run = TrainingRun.Create(folder, args, config, train, eval);
+        var run = resumeStep is null ? TrainingRun.Create(folder, args, config, train, eval) : TrainingRun.Resume(folder, train: train, eval: eval);
+        if (resumeStep is null) Runtime.AtomicFile.WriteAllText(Path.Combine(folder, FingerprintFile), fingerprint);
         var evaluator = run.Evaluator;
         if (captions)
         {
@@ -72,26 +82,36 @@ public static class AblationRun
             var curveImages = eval.Take(settings.CurveCaptions).ToList();
             run.Trainer.Evaluate = _ => new Dictionary<string, double> { [CurveMetric] = ScoreCaptions(evaluator, curveImages)[AblationMetrics.Caption] };
         }
-        var curve = new List<CurvePoint>();
+        // the curve so far (points after the checkpoint resumed from are trained again) and its training time go on
+        var curve = resumeStep is int from ? ReadCurve(curveFile).Where(p => p.Step <= from).ToList() : [];
+        double before = curve.Count == 0 ? 0 : curve[^1].TrainSeconds;
         var wall = Stopwatch.StartNew();
+        double TrainSeconds() => before + wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds;
+        Runtime.AtomicFile.WriteAllText(curveFile, string.Concat(curve.Select(p => JsonSerializer.Serialize(p) + "\n")));
         run.Trainer.Evaluated += (step, metrics) =>
-            curve.Add(new CurvePoint(step, wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds, metrics[CurveMetric]));
-        var result = run.Run();
-        double trainSeconds = wall.Elapsed.TotalSeconds - run.Trainer.EvaluationTime.TotalSeconds;
+        {
+            var point = new CurvePoint(step, TrainSeconds(), metrics[CurveMetric]);
+            curve.Add(point);
+            File.AppendAllText(curveFile, JsonSerializer.Serialize(point) + "\n");
+        };
+        var result = run.Run(cancel);
+        if (result.Interrupted) throw new OperationCanceledException($"{variant.Name} seed {seed}: stopped at step {result.Step}; resume continues from its checkpoint in {folder}.");
+        double trainSeconds = TrainSeconds();
 
-        var metrics = captions
+        Dictionary<string, double> metrics = !score ? []
+            : captions
             ? ScoreCaptions(evaluator, test.Take(settings.TestCaptions).ToList())
             : Score(evaluator.EvaluateVqa(test.Take(settings.TestQuestions).ToList()));
-        if (multiImage)
+        if (multiImage && score)
         {
             var multi = Seen(GridTasks.Create("glyph-multi-image", Options(settings.ScoreSplit)));
             metrics[AblationMetrics.MultiImage] = evaluator.EvaluateVqa(multi.Take(Math.Max(1, settings.TestQuestions / 2)).ToList()).Result.Overall;
         }
         long parameters = run.Model.parameters().Where(p => p.requires_grad).Sum(p => p.numel());
         double tokensPerSecond = result.History.Count == 0 ? 0 : result.History.Average(p => p.TokensPerSecond);
-        var record = new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve);
+        var record = new RunRecord(variant.Name, seed, result.Step, trainSeconds, tokensPerSecond, parameters, metrics, curve) { LearningRate = variant.LearningRate };
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, FinishedFile),
-            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, training), record), FinishedJson));
+            JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, training, score), record), FinishedJson));
         return record;
     }
 
@@ -112,19 +132,39 @@ public static class AblationRun
         return new Dictionary<string, double> { [AblationMetrics.Caption] = 100 * scores["CIDEr"], [AblationMetrics.CaptionBleu4] = 100 * scores["Bleu_4"] };
     }
 
+    /// <summary>The files in a run's folder with its fingerprint (written when it starts) and its learning curve so far
+    /// (one JSON point per line, appended at each evaluation): what resuming a cut-off run reads.</summary>
+    public const string FingerprintFile = "fingerprint.txt", CurveFile = "curve.jsonl";
+
+    private static string? ReadOrNull(string path) => File.Exists(path) ? File.ReadAllText(path) : null;
+
+    // a line cut off by a kill mid-write ends the curve read back
+    private static IEnumerable<CurvePoint> ReadCurve(string path)
+    {
+        if (!File.Exists(path)) yield break;
+        foreach (var line in File.ReadLines(path).Where(l => l.Trim().Length > 0))
+        {
+            CurvePoint? point;
+            try { point = JsonSerializer.Deserialize<CurvePoint>(line); }
+            catch (JsonException) { yield break; }
+            if (point is null) yield break;
+            yield return point;
+        }
+    }
+
     /// <summary>The file in a run's folder that holds its record once it has finished (with the run's fingerprint).</summary>
     public const string FinishedFile = "record.json";
 
     /// <summary>The record of a run that finished in <paramref name="folder"/> with the same fingerprint (what
     /// <see cref="ExperimentSettings.Resume"/> keeps), or null: no record, another fingerprint, or an unreadable file.</summary>
-    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, AblationTraining? training = null)
+    public static RunRecord? FinishedRecord(AblationVariant variant, long seed, ExperimentSettings settings, string folder, AblationTraining? training = null, bool score = true)
     {
         string path = Path.Combine(folder, FinishedFile);
         if (!File.Exists(path)) return null;
         try
         {
             var finished = JsonSerializer.Deserialize<Finished>(File.ReadAllText(path), FinishedJson);
-            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, training) ? finished.Record with { Variant = variant.Name } : null;
+            return finished is not null && finished.Fingerprint == Fingerprint(variant, settings, seed, training, score) ? finished.Record with { Variant = variant.Name } : null;
         }
         catch (JsonException)
         {
@@ -139,22 +179,29 @@ public static class AblationRun
     /// <summary>
     /// What decides a run's outcome, as a SHA-256 of its canonical JSON: the variant's model config, the settings, the seed
     /// and the training mix. Every field of those records takes part, so a new setting can never be left out; only what
-    /// cannot change the outcome is blanked: where results and runs go, whether to resume, the other seeds, and how many
-    /// runs share the machine (a run in parallel equals the same run alone, tested). Two runs with equal fingerprints train
+    /// cannot change the outcome is blanked: where results and runs go, whether to resume, the other seeds, how the rate
+    /// was tuned (grid, tuning seed; the rate itself counts), and how many runs share the machine (a run in parallel equals the same run alone, tested). Two runs with equal fingerprints train
     /// and score the same (runs are deterministic per seed and thread count), so one may stand for the other.
     /// </summary>
-    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, AblationTraining? training = null)
+    public static string Fingerprint(AblationVariant variant, ExperimentSettings settings, long seed, AblationTraining? training = null, bool score = true)
     {
         var config = variant.Configure(ModelPresets.Resolve(settings.Preset)).Validated();
         var outcome = settings with { OutFolder = "", RunsFolder = null, Resume = false, Seeds = [], Parallelism = 1 };
+        var settingsNode = JsonSerializer.SerializeToNode(outcome, FinishedJson)!.AsObject();
+        // how a rate was chosen does not change a run trained at it: the grid and the tuning seed stay out (which also
+        // keeps the fingerprints of runs made before tuning existed), and an arm's own rate replaces the settings'
+        settingsNode.Remove(nameof(ExperimentSettings.LearningRateGrid));
+        settingsNode.Remove(nameof(ExperimentSettings.TuningSeed));
+        if (variant.LearningRate is not null) settingsNode.Remove(nameof(ExperimentSettings.LearningRate));
         var canonical = new JsonObject
         {
             ["model"] = JsonNode.Parse(config.ToJson()),
-            ["settings"] = JsonSerializer.SerializeToNode(outcome, FinishedJson),
+            ["settings"] = settingsNode,
             ["seed"] = seed,
             ["training"] = JsonSerializer.SerializeToNode(training ?? AblationTraining.Default, FinishedJson),
         };
         if (variant.TextOnly) canonical["textOnly"] = true;   // same model, other data
+        if (!score) canonical["scored"] = false;   // a tuning run: its record has no final metrics
         if (variant.LearningRate is double rate) canonical["learningRate"] = rate;   // only when the arm has its own, so older fingerprints hold
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToJsonString())));
     }

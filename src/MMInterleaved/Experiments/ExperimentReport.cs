@@ -32,6 +32,7 @@ public static class ExperimentReport
         if (result.Split != DataSplit.Test)
             data += " (not Test: the split development looked at; these numbers predate the Test-split protocol)";
         text.AppendLine(Invariant($"**Setup.** preset `{s.Preset}`, {s.Steps} steps, batch {s.BatchSize}, {data}, {s.Parallelism} runs at once (one thread each). Command: `{result.Command}`. Finished {result.FinishedUtc:yyyy-MM-dd HH:mm} UTC on {result.Machine}.")).AppendLine();
+        if (result.TuningRuns.Count > 0) text.Append(TuningMarkdown(result));
         var reused = result.Runs.Where(r => r.ReusedFrom is not null).GroupBy(r => (r.Variant, r.ReusedFrom)).ToList();
         if (reused.Count > 0)
             text.AppendLine("**Shared runs.** " + string.Join("; ", reused.Select(g => $"`{g.Key.Variant}` is `{g.Key.ReusedFrom}` (seeds {string.Join(", ", g.Select(r => r.Seed))})")) +
@@ -60,6 +61,32 @@ public static class ExperimentReport
             text.AppendLine().AppendLine(VerdictTable.Legend).AppendLine();
         }
         return text.ToString();
+    }
+
+    /// <summary>The learning-rate tuning (<see cref="LearningRateTuning"/>) as a table: each tuned arm's Validation score at
+    /// every rate of the grid, the chosen one in bold.</summary>
+    public static string TuningMarkdown(ExperimentResult result)
+    {
+        var grid = result.TuningRuns.Select(r => r.LearningRate ?? double.NaN).Distinct().OrderBy(r => r).ToList();
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"**Learning-rate tuning.** Every trained arm ran once per peak rate with seed {result.Settings.TuningSeed} (not a reported seed), ") +
+            Invariant($"{result.Settings.Steps} steps; the rate whose run ended highest on the Validation curve (mean of its last {LearningRateTuning.LastPoints} points, ") +
+            Invariant($"{result.Settings.CurveQuestions} questions each) trains every reported seed. The Test split was not looked at. The text-only arm keeps {result.Settings.LearningRate:G3}.")).AppendLine();
+        text.Append("| arm | ").Append(string.Join(" | ", grid.Select(r => Invariant($"lr {r:G3}")))).AppendLine(" |");
+        text.Append("|---|").AppendLine(string.Concat(grid.Select(_ => "---|")));
+        foreach (var arm in result.TuningRuns.GroupBy(r => r.Variant))
+        {
+            double? chosen = result.Summary.FirstOrDefault(v => v.Variant == arm.Key)?.LearningRate;
+            string label = result.Summary.FirstOrDefault(v => v.Variant == arm.Key)?.Label ?? arm.Key;
+            text.Append($"| {label} | ").Append(string.Join(" | ", grid.Select(rate =>
+            {
+                var run = arm.FirstOrDefault(r => r.LearningRate == rate);
+                if (run is null) return "–";
+                string score = Invariant($"{LearningRateTuning.Score(run):F1}");
+                return rate == chosen ? $"**{score}**" : score;
+            }))).AppendLine(" |");
+        }
+        return text.AppendLine().ToString();
     }
 
     /// <summary>Final accuracy per variant, one chart per metric: the mean as a bar and every seed as a dot on it.</summary>

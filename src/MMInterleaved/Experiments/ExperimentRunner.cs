@@ -21,12 +21,42 @@ public static class ExperimentRunner
         IEnumerable<ExperimentResult>? reusable = null, Action<string>? retried = null)
     {
         settings = experiment.SettingsFor(settings).Validated();
-        var jobs = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (Variant: v, Seed: seed))).ToList();
-        var records = new ConcurrentBag<RunRecord>();
         var earlier = ReusableRuns(reusable ?? [], experiment.Id);
+        string runs = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id);
+        // first every tuned arm at each rate of the grid with the tuning seed (Validation curve only), then every arm's
+        // seeds at its chosen rate (see LearningRateTuning)
+        var tuned = experiment.Variants.Where(v => LearningRateTuning.IsTuned(v, settings)).ToList();
+        var tuning = RunJobs(experiment, settings, [.. tuned.SelectMany(v => settings.LearningRateGrid.Select(rate => new Job(v with { LearningRate = rate },
+            settings.TuningSeed, false, Path.Combine(runs, LearningRateTuning.FolderName(v, rate, settings.TuningSeed)))))], earlier, progress, retried);
+        var rates = tuned.ToDictionary(v => v.Name, v => LearningRateTuning.Choose([.. tuning.Where(r => r.Variant == v.Name)], settings.LearningRateGrid));
+        var arms = experiment.Variants.Select(v => rates.TryGetValue(v.Name, out var rate) ? v with { LearningRate = rate } : v).ToList();
+        var records = RunJobs(experiment, settings, [.. arms.SelectMany(v => settings.Seeds.Select(seed => new Job(v, seed, true, Path.Combine(runs, $"{v.Name}-seed{seed}"))))],
+            earlier, progress, retried);
+        var order = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (v.Name, seed))).ToList();
+        var tuningOrder = tuned.SelectMany(v => settings.LearningRateGrid.Select(rate => (v.Name, (double?)rate))).ToList();
+        return Summarise(experiment, settings, [.. records.OrderBy(r => order.IndexOf((r.Variant, r.Seed)))], command) with
+        {
+            TuningRuns = [.. tuning.OrderBy(r => tuningOrder.IndexOf((r.Variant, r.LearningRate)))],
+        };
+    }
+
+    /// <summary>How many runs <see cref="Run"/> trains or reuses for <paramref name="experiment"/>: the tuning runs and
+    /// every arm's seeds.</summary>
+    public static int RunCount(AblationExperiment experiment, ExperimentSettings settings) =>
+        experiment.Variants.Count(v => LearningRateTuning.IsTuned(v, settings)) * settings.LearningRateGrid.Count + experiment.Variants.Count * settings.Seeds.Count;
+
+    /// <summary>One training job: the variant (at its rate), the seed, whether it is scored (false: a tuning run), its folder.</summary>
+    private sealed record Job(AblationVariant Variant, long Seed, bool Score, string Folder);
+
+    /// <summary>Trains (or takes from <paramref name="earlier"/>, or with Resume from its folder) every job, at most
+    /// <see cref="ExperimentSettings.Parallelism"/> at once.</summary>
+    private static List<RunRecord> RunJobs(AblationExperiment experiment, ExperimentSettings settings, List<Job> jobs, Dictionary<string, RunRecord> earlier,
+        Action<RunRecord>? progress, Action<string>? retried)
+    {
+        var records = new ConcurrentBag<RunRecord>();
         foreach (var job in jobs.ToList())
         {
-            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.Training), out var found)) continue;
+            if (!earlier.TryGetValue(AblationRun.Fingerprint(job.Variant, settings, job.Seed, experiment.Training, job.Score), out var found)) continue;
             var record = found with { Variant = job.Variant.Name };
             records.Add(record);
             progress?.Invoke(record);
@@ -40,11 +70,10 @@ public static class ExperimentRunner
         {
             Parallel.ForEach(jobs, new ParallelOptions { MaxDegreeOfParallelism = settings.Parallelism }, job =>
             {
-                string folder = Path.Combine(settings.RunsFolder ?? Path.Combine(settings.OutFolder, "runs"), experiment.Id, $"{job.Variant.Name}-seed{job.Seed}");
-                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, folder, experiment.Training) : null)
+                var record = (settings.Resume ? AblationRun.FinishedRecord(job.Variant, job.Seed, settings, job.Folder, experiment.Training, job.Score) : null)
                     ?? (inProcesses
-                        ? RunWorker.Run(new RunWorkerSpec(experiment.Id, job.Variant.Name, job.Seed, settings, folder), experiment)
-                        : ExecuteRetryingNativeRace(() => AblationRun.Execute(job.Variant, job.Seed, settings, folder, experiment.Training),
+                        ? RunWorker.Run(new RunWorkerSpec(experiment.Id, job.Variant.Name, job.Seed, settings, job.Folder, job.Variant.LearningRate, job.Score), experiment)
+                        : ExecuteRetryingNativeRace(() => AblationRun.Execute(job.Variant, job.Seed, settings, job.Folder, experiment.Training, job.Score),
                             settings.Parallelism > 1, $"{job.Variant.Name} seed {job.Seed}", retried));
                 records.Add(record);
                 progress?.Invoke(record);
@@ -54,8 +83,7 @@ public static class ExperimentRunner
         {
             set_num_threads(previousThreads);
         }
-        var order = experiment.Variants.SelectMany(v => settings.Seeds.Select(seed => (v.Name, seed))).ToList();
-        return Summarise(experiment, settings, records.OrderBy(r => order.IndexOf((r.Variant, r.Seed))).ToList(), command);
+        return [.. records];
     }
 
     /// <summary>
@@ -89,11 +117,12 @@ public static class ExperimentRunner
         {
             var source = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id);
             if (source is null) continue;
-            foreach (var run in result.Runs)
+            foreach (var (run, scored) in result.Runs.Select(r => (r, true)).Concat(result.TuningRuns.Select(r => (r, false))))
             {
                 var variant = source.Variants.FirstOrDefault(v => v.Name == run.Variant);
                 if (variant is null) continue;
-                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.Training),
+                if (run.LearningRate is not null) variant = variant with { LearningRate = run.LearningRate };
+                runs.TryAdd(AblationRun.Fingerprint(variant, result.Settings, run.Seed, source.Training, scored),
                     run with { ReusedFrom = run.ReusedFrom ?? $"{result.Id}/{run.Variant}" });
             }
         }
@@ -110,7 +139,7 @@ public static class ExperimentRunner
             metricNames.ToDictionary(m => m, m => MetricSummary.Of(x.Runs.Select(r => r.Metrics.TryGetValue(m, out var v) ? v : double.NaN))),
             MetricSummary.Of(x.Runs.Select(r => AccuracyAt(r.Curve, equalTime))),
             MetricSummary.Of(x.Runs.Select(r => r.TrainSeconds)), MetricSummary.Of(x.Runs.Select(r => r.TokensPerSecond)),
-            x.Runs[0].Parameters, x.Variant.NumImageTokens ?? 0)).ToList();
+            x.Runs[0].Parameters, x.Variant.NumImageTokens ?? 0) { LearningRate = x.Runs[0].LearningRate }).ToList();
 
         // each comparison is tested paired by seed on every deciding metric it has, Holm-corrected across those metrics
         var verdicts = new List<ComparisonVerdict>();
@@ -133,7 +162,7 @@ public static class ExperimentRunner
     {
         var experiment = AblationCatalog.All.FirstOrDefault(e => e.Id == result.Id)
             ?? throw new ArgumentException($"{result.Id}.json: no comprehension experiment of that id to re-analyse; they are {string.Join(", ", AblationCatalog.All.Select(e => e.Id))}.");
-        return Summarise(experiment, result.Settings, result.Runs, result.Command) with { FinishedUtc = result.FinishedUtc, Machine = result.Machine };
+        return Summarise(experiment, result.Settings, result.Runs, result.Command) with { FinishedUtc = result.FinishedUtc, Machine = result.Machine, TuningRuns = result.TuningRuns };
     }
 
     /// <summary>Accuracy of a learning curve at <paramref name="seconds"/> of training (linear between points; the last

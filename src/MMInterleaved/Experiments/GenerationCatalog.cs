@@ -113,7 +113,8 @@ public static class GenerationCatalog
     // A comprehension ablation's arms (the same config changes) trained on text-to-image + VQA and scored on both.
     private static GenerationExperiment Joint(string id, string title, string claim, AblationExperiment arms, string better, string worse) => new(
         id, title, claim, JointTask,
-        [.. arms.Variants.Where(v => !v.TextOnly).Select(v => new GenerationArm(v.Name, v.Label, v.Configure))],   // generation needs the images
+        // generation needs the images; the patch-token arm is comprehension's positive control, not one of the paper's arms
+        [.. arms.Variants.Where(v => !v.TextOnly && v.Name != AblationCatalog.PatchTokensName).Select(v => new GenerationArm(v.Name, v.Label, v.Configure))],
         "cell_color", better, worse, new Dictionary<string, double>())
     {
         Steps = 2000,   // with JointTask's weights, at least the single-task recipe's 1000 steps of generated images for the MMFS arm

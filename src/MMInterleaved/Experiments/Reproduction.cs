@@ -22,6 +22,7 @@ public static class Reproduction
         if (request.Steps is int s) settings = settings with { Steps = s };
         if (request.Parallelism is int p) settings = settings with { Parallelism = p };
         if (request.EncoderObjective is { } objective) settings = settings with { EncoderObjective = objective };
+        if (request.LearningRateGrid is { } grid) settings = settings with { LearningRateGrid = grid };
         return (settings with
         {
             Resume = request.Resume, OutFolder = request.OutFolder,
@@ -51,7 +52,7 @@ public static class Reproduction
         var results = new List<ExperimentResult>();
         foreach (var experiment in chosen)
         {
-            int total = experiment.Variants.Count * settings.Seeds.Count, done = 0;
+            int total = ExperimentRunner.RunCount(experiment, experiment.SettingsFor(settings)), done = 0;
             log?.Invoke($"{experiment.Title}: {total} runs of {experiment.SettingsFor(settings).Steps} steps ({settings.Preset}{(request.Quick ? ", quick" : "")}), {settings.Parallelism} at once");
             var earlier = request.Reuse ? ExperimentResult.LoadFolder(folder).Concat(results).ToList() : [];
             var result = ExperimentRunner.Run(experiment, settings, request.Command, record =>
@@ -59,8 +60,10 @@ public static class Reproduction
                 lock (results)
                 {
                     done++;
-                    log?.Invoke($"  [{done}/{total}] {record.Variant} seed {record.Seed}: " +
-                        string.Join(", ", record.Metrics.Select(kv => FormattableString.Invariant($"{kv.Key} {kv.Value:F1}"))) +
+                    log?.Invoke($"  [{done}/{total}] {record.Variant} seed {record.Seed}" +
+                        (record.LearningRate is double rate ? FormattableString.Invariant($" lr {rate:G3}") : "") + ": " +
+                        (record.Metrics.Count == 0 ? FormattableString.Invariant($"tuning, Validation {LearningRateTuning.Score(record):F1}")
+                            : string.Join(", ", record.Metrics.Select(kv => FormattableString.Invariant($"{kv.Key} {kv.Value:F1}")))) +
                         FormattableString.Invariant($" ({record.TrainSeconds / 60:F1} min)") + (record.ReusedFrom is null ? "" : $", reused from {record.ReusedFrom}"));
                 }
             }, earlier, line => log?.Invoke("  " + line));

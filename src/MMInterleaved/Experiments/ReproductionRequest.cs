@@ -17,6 +17,8 @@ public sealed record ReproductionRequest
     public Training.EncoderObjective? EncoderObjective { get; init; }
     /// <summary>Runs trained at once, or null for one per core.</summary>
     public int? Parallelism { get; init; }
+    /// <summary>The learning rates every trained arm is tuned over (null: the mode's; empty: no tuning), see <see cref="LearningRateTuning"/>.</summary>
+    public IReadOnlyList<double>? LearningRateGrid { get; init; }
     /// <summary>Efficiency: timed training steps per arm (quick: 2).</summary>
     public int Repeats { get; init; } = 10;
     /// <summary>Few-shot: held-out questions per run and shot count (quick: 8).</summary>

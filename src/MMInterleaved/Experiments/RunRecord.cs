@@ -12,4 +12,9 @@ namespace MMInterleaved.Experiments;
 /// <param name="ReusedFrom">"experiment/variant" of the identical run this record was taken from (same model config,
 /// settings and seed; see <see cref="ExperimentRunner.Run"/>), or null when it was trained for this experiment.</param>
 public sealed record RunRecord(string Variant, long Seed, int Steps, double TrainSeconds, double TokensPerSecond, long Parameters,
-    IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<CurvePoint> Curve, string? ReusedFrom = null);
+    IReadOnlyDictionary<string, double> Metrics, IReadOnlyList<CurvePoint> Curve, string? ReusedFrom = null)
+{
+    /// <summary>The arm's own peak learning rate the run trained at (a tuned or fixed <see cref="AblationVariant.LearningRate"/>),
+    /// or null: the settings' rate.</summary>
+    public double? LearningRate { get; init; }
+}

@@ -47,7 +47,7 @@ public static class RunWorker
     public static RunRecord Run(RunWorkerSpec spec, AblationExperiment experiment)
     {
         var launcher = Launcher ?? throw new InvalidOperationException("RunWorker.Launcher is not set: there is no `mmi` to start.");
-        var variant = experiment.Variants.First(v => v.Name == spec.Variant);
+        var variant = spec.VariantOf(experiment);
         // the spec lives beside the run folder, which the run replaces
         string parent = Path.GetDirectoryName(Path.GetFullPath(spec.Folder))!;
         Directory.CreateDirectory(parent);
@@ -55,7 +55,7 @@ public static class RunWorker
         string specPath = Path.Combine(parent, $"{name}.{SpecFile}"), logPath = Path.Combine(parent, $"{name}.{LogFile}");
         Runtime.AtomicFile.WriteAllText(specPath, JsonSerializer.Serialize(spec with { Folder = Path.GetFullPath(spec.Folder) }, Json));
         Start(launcher, [Verb, specPath], logPath, $"{spec.Variant} seed {spec.Seed}");
-        return AblationRun.FinishedRecord(variant, spec.Seed, spec.Settings, spec.Folder, experiment.Training)
+        return AblationRun.FinishedRecord(variant, spec.Seed, spec.Settings, spec.Folder, experiment.Training, spec.Score)
             ?? throw new InvalidOperationException($"{spec.Variant} seed {spec.Seed}: the worker finished but left no matching {AblationRun.FinishedFile} in {spec.Folder} (log: {logPath}).");
     }
 
@@ -102,9 +102,10 @@ public static class RunWorker
             throw new InvalidDataException($"{specPath}: not a worker spec ({e.Message}).", e);
         }
         var experiment = AblationCatalog.Get(spec.Experiment);
-        var variant = experiment.Variants.FirstOrDefault(v => v.Name == spec.Variant)
-            ?? throw new InvalidDataException($"{specPath}: experiment {spec.Experiment} has no variant '{spec.Variant}'.");
+        AblationVariant variant;
+        try { variant = spec.VariantOf(experiment); }
+        catch (InvalidDataException e) { throw new InvalidDataException($"{specPath}: {e.Message}", e); }
         set_num_threads(1);
-        return AblationRun.Execute(variant, spec.Seed, spec.Settings, spec.Folder, experiment.Training);
+        return AblationRun.Execute(variant, spec.Seed, spec.Settings, spec.Folder, experiment.Training, spec.Score);
     }
 }

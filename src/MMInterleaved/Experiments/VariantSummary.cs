@@ -12,4 +12,9 @@ namespace MMInterleaved.Experiments;
 /// <param name="Parameters">Trainable parameters.</param>
 /// <param name="NumImageTokens">Visual tokens per image K (key "VisualTokens" in result files, as committed).</param>
 public sealed record VariantSummary(string Variant, string Label, IReadOnlyDictionary<string, MetricSummary> Metrics, MetricSummary AtEqualTime,
-    MetricSummary TrainSeconds, MetricSummary TokensPerSecond, long Parameters, [property: JsonPropertyName("VisualTokens")] int NumImageTokens);
+    MetricSummary TrainSeconds, MetricSummary TokensPerSecond, long Parameters, [property: JsonPropertyName("VisualTokens")] int NumImageTokens)
+{
+    /// <summary>The peak learning rate its runs trained at when it is the arm's own (tuned, see <see cref="LearningRateTuning"/>),
+    /// or null: the settings' rate.</summary>
+    public double? LearningRate { get; init; }
+}

@@ -36,6 +36,17 @@ public sealed class CheckpointStore(string runFolder, int keep = 2)
         }
     }
 
+    /// <summary>The step of the latest complete checkpoint (from its trainer.json), or null when there is none or it cannot be read.</summary>
+    public int? LatestStep
+    {
+        get
+        {
+            if (Latest is not string folder) return null;
+            try { return JsonSerializer.Deserialize<TrainerState>(File.ReadAllText(Path.Combine(folder, "trainer.json")))?.Step; }
+            catch (Exception e) when (e is IOException or JsonException) { return null; }
+        }
+    }
+
     /// <summary>Writes a checkpoint for <paramref name="step"/> and returns its folder.</summary>
     public string Save(int step, nn.Module model, OptimizerHelper optimizer, string dataPosition, IReadOnlyDictionary<string, string>? extraFiles = null)
     {

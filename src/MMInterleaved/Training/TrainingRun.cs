@@ -130,8 +130,10 @@ public sealed class TrainingRun
     /// Continues the run in <paramref name="folder"/> with every setting from its training_args.json, config.json and
     /// tokenizer.json, from its latest checkpoint. <paramref name="steps"/> may extend the run (never shorten it): the
     /// schedule is then stretched to the new total, so the result differs from a run trained that long from the start.
+    /// <paramref name="train"/> and <paramref name="eval"/> replace the documents the args name (a caller that built its
+    /// own, as <see cref="Experiments.AblationRun"/> does, passes the same ones again).
     /// </summary>
-    public static TrainingRun Resume(string folder, int? steps = null, Device? device = null)
+    public static TrainingRun Resume(string folder, int? steps = null, Device? device = null, IDocumentSource? train = null, IDocumentSource? eval = null)
     {
         if (!Directory.Exists(folder)) throw new DirectoryNotFoundException($"--resume: the run folder '{folder}' does not exist.");
         var args = TrainingArgs.Load(Path.Combine(folder, TrainingArgs.FileName));
@@ -143,7 +145,7 @@ public sealed class TrainingRun
         }
         var config = ModelConfig.Load(Path.Combine(folder, MMInterleavedPipeline.ConfigFile));
         var tokenizer = TokenizerFile.Load(Path.Combine(folder, TokenizerFile.FileName));
-        var (train, eval) = OpenSources(args, config.Vision.ImageSize);
+        if (train is null || eval is null) (train, eval) = OpenSources(args, config.Vision.ImageSize);
         string? encoder = args.PretrainedEncoder is null or "none" ? null : args.PretrainedEncoder;
         var (model, _) = Build(config, args.Seed, encoder);   // the checkpoint overwrites every weight; the encoder keeps a fresh start identical
         MMInterleavedPipeline pipeline;

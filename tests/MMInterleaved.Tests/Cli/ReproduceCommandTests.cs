@@ -20,7 +20,8 @@ public sealed class ReproduceCommandTests
         foreach (var file in new[] { "token-efficiency.json", "token-efficiency.md", "token-efficiency.html", "summary.md", "summary.html" })
             Assert.True(File.Exists(folder.File(file)), file);
         var result = ExperimentResult.Load(folder.File("token-efficiency.json"));
-        Assert.Equal(3, result.Runs.Count);                                   // two variants and the text-only arm × one seed
+        Assert.Equal(4, result.Runs.Count);                                   // three variants and the text-only arm × one seed (quick: no tuning)
+        Assert.Empty(result.TuningRuns);
         Assert.Contains(result.Runs, r => r.Variant == AblationVariant.TextOnlyName);
         Assert.Equal("inconclusive", result.Verdict);                         // quick mode never claims a finding
         Assert.Contains("MMFS, 8 tokens", run.Output);
@@ -31,7 +32,7 @@ public sealed class ReproduceCommandTests
         var fewShot = Mmi("reproduce", "few-shot", "--quick", "--out", folder.Path);
         Assert.True(fewShot.Code == 0, fewShot.Output + fewShot.Error);
         var curves = FewShotResult.Load(folder.File("few-shot.json"));
-        Assert.Equal(2 * 3, curves.Points.Count);                             // the text-only arm has no image shots to take
+        Assert.Equal(3 * 3, curves.Points.Count);                             // three image arms; the text-only arm has no image shots to take
         Assert.DoesNotContain(curves.Points, p => p.Variant == AblationVariant.TextOnlyName);
         Assert.Equal([0, 2, 4], curves.Points.Where(p => p.Variant == "mmfs-8").Select(p => p.Shots));
         Assert.Contains("Few-shot", File.ReadAllText(folder.File("summary.md")));
@@ -88,5 +89,21 @@ public sealed class ReproduceCommandTests
         Assert.Equal(2, run.Code);
         Assert.Contains("table-99", run.Error);
         Assert.Contains("token-efficiency", run.Error);
+    }
+
+    [Fact]
+    public void The_learning_rate_grid_is_a_list_of_rates_or_none_and_anything_else_is_one_line_naming_the_option()
+    {
+        Assert.Equal([3e-4, 1e-3], MMInterleaved.Cli.Commands.ReproduceCommand.ParseGrid("3e-4, 1e-3"));
+        Assert.Empty(MMInterleaved.Cli.Commands.ReproduceCommand.ParseGrid("none"));
+        var bad = Mmi("reproduce", "token-efficiency", "--quick", "--lr-grid", "1e-3,abc");
+        Assert.Equal(2, bad.Code);
+        Assert.Contains("--lr-grid '1e-3,abc': 'abc' is not a positive learning rate", bad.Error);
+        Assert.DoesNotContain("   at ", bad.Error);
+        Assert.Contains("--lr-grid '1e-3,1e-3'", Mmi("reproduce", "token-efficiency", "--quick", "--lr-grid", "1e-3,1e-3").Error);
+        // the full mode's default tunes every arm; quick mode does not
+        Assert.Equal([1e-4, 3e-4, 1e-3], Reproduction.SettingsFor(new ReproductionRequest()).LearningRateGrid);
+        Assert.Empty(Reproduction.SettingsFor(new ReproductionRequest { Quick = true }).LearningRateGrid);
+        Assert.Equal([2e-3], Reproduction.SettingsFor(new ReproductionRequest { Quick = true, LearningRateGrid = [2e-3] }).LearningRateGrid);
     }
 }

@@ -202,8 +202,9 @@ public sealed class ExperimentRunTests
         var settings = ExperimentSettings.QuickSettings;
         string fingerprint = AblationRun.Fingerprint(variant, settings, 0);
         Assert.Matches("^[0-9a-f]{64}$", fingerprint);
-        string[] ignored = ["OutFolder", "RunsFolder", "Resume", "Parallelism", "Seeds"];
-        Assert.Equal(fingerprint, AblationRun.Fingerprint(variant, settings with { OutFolder = "x", RunsFolder = "y", Resume = true, Parallelism = 7, Seeds = [5, 6] }, 0));
+        string[] ignored = ["OutFolder", "RunsFolder", "Resume", "Parallelism", "Seeds", "LearningRateGrid", "TuningSeed"];
+        Assert.Equal(fingerprint, AblationRun.Fingerprint(variant, settings with { OutFolder = "x", RunsFolder = "y", Resume = true, Parallelism = 7, Seeds = [5, 6],
+            LearningRateGrid = [1e-4, 1e-3], TuningSeed = 9 }, 0));
         // every other property, found by reflection, changes it: a setting added later is covered without touching this test
         var json = System.Text.Json.JsonSerializer.SerializeToNode(settings)!.AsObject();
         foreach (var property in typeof(ExperimentSettings).GetProperties().Where(p => p.SetMethod is not null && !ignored.Contains(p.Name)))
@@ -229,6 +230,96 @@ public sealed class ExperimentRunTests
         // an arm's own learning rate is part of it; the settings' rate given explicitly is a different record, not the same run
         Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant with { LearningRate = 3e-4 }, settings, 0));
         Assert.NotEqual(AblationRun.Fingerprint(variant with { LearningRate = 3e-4 }, settings, 0), AblationRun.Fingerprint(variant with { LearningRate = 3e-3 }, settings, 0));
+        // at its own rate, the settings' rate cannot change the run; a tuning run (not scored) is another record
+        Assert.Equal(AblationRun.Fingerprint(variant with { LearningRate = 3e-4 }, settings, 0), AblationRun.Fingerprint(variant with { LearningRate = 3e-4 }, settings with { LearningRate = 5e-3 }, 0));
+        Assert.NotEqual(fingerprint, AblationRun.Fingerprint(variant, settings, 0, score: false));
+    }
+
+    [Fact]
+    public void Every_trained_arm_is_tuned_on_validation_with_a_seed_of_its_own_and_its_seeds_train_at_the_chosen_rate()
+    {
+        using var folder = new TempFolder();
+        var experiment = AblationCatalog.TokenEfficiency with
+        {
+            Variants = [AblationCatalog.TokenEfficiency.Variant("mmfs-8"), AblationCatalog.TokenEfficiency.Variant(AblationVariant.TextOnlyName)], Comparisons = [],
+        };
+        double[] grid = [2e-3, 5e-4];
+        var settings = ExperimentSettings.QuickSettings with { Seeds = [0], OutFolder = folder.Path, LearningRateGrid = grid, TuningSeed = 7 };
+        Assert.Equal(2 + 2, ExperimentRunner.RunCount(experiment, settings));   // two tuning runs (the text-only arm is not tuned), two seeds' runs
+        var result = ExperimentRunner.Run(experiment, settings, "test");
+
+        Assert.Equal([("mmfs-8", 7L, (double?)2e-3), ("mmfs-8", 7L, 5e-4)], result.TuningRuns.Select(r => (r.Variant, r.Seed, r.LearningRate)));
+        Assert.All(result.TuningRuns, r => Assert.Empty(r.Metrics));                           // never scored on Test
+        Assert.All(result.TuningRuns, r => Assert.Equal(settings.Steps / settings.CurveEvery, r.Curve.Count));
+        double chosen = LearningRateTuning.Choose(result.TuningRuns, grid);
+        var mmfs = Assert.Single(result.Runs, r => r.Variant == "mmfs-8");
+        Assert.Equal(chosen, mmfs.LearningRate);
+        Assert.Equal(chosen, result.Summary.Single(v => v.Variant == "mmfs-8").LearningRate);
+        string run = Path.Combine(folder.Path, "runs", experiment.Id, "mmfs-8-seed0", MMInterleaved.Training.TrainingArgs.FileName);
+        Assert.Equal(chosen, MMInterleaved.Training.TrainingArgs.Load(run).Optimization.LearningRate);
+        Assert.Null(Assert.Single(result.Runs, r => r.Variant == AblationVariant.TextOnlyName).LearningRate);
+        Assert.Contains("**Learning-rate tuning.**", ExperimentReport.Markdown(result));
+
+        // saved and read back, the tuning is kept; another experiment with the same arm reuses its tuning runs
+        string saved = folder.File("token-efficiency.json");
+        result.Save(saved);
+        var loaded = ExperimentResult.Load(saved);
+        Assert.Equal(result.TuningRuns.Select(r => (r.LearningRate, LearningRateTuning.Score(r))), loaded.TuningRuns.Select(r => (r.LearningRate, LearningRateTuning.Score(r))));
+        Assert.Equal(grid, loaded.Settings.LearningRateGrid);
+        var other = AblationCatalog.InputResolution with { Variants = [AblationCatalog.InputResolution.Variant("mmfs-8")], Comparisons = [] };
+        var again = ExperimentRunner.Run(other, settings, "test", reusable: [loaded]);
+        Assert.All(again.TuningRuns, r => Assert.Equal("token-efficiency/mmfs-8", r.ReusedFrom));
+        Assert.Equal("token-efficiency/mmfs-8", Assert.Single(again.Runs).ReusedFrom);
+
+        // the rate is picked on a seed nobody reports
+        Assert.Throws<ArgumentException>(() => (settings with { Seeds = [0, 7] }).Validated());
+        // a result saved before tuning existed reads as untuned
+        File.WriteAllText(saved, File.ReadAllText(saved).Replace("\"LearningRateGrid\"", "\"OldGrid\""));
+        Assert.Empty(ExperimentResult.Load(saved).Settings.LearningRateGrid);
+    }
+
+    [Fact]
+    public void The_chosen_rate_is_the_best_end_of_the_validation_curve_a_tie_goes_to_the_grid_order_and_no_score_never_wins()
+    {
+        static RunRecord Run(double rate, params double[] curve) =>
+            new("arm", 100, 6, 1, 1, 1, new Dictionary<string, double>(), [.. curve.Select((a, i) => new CurvePoint(i + 1, i + 1, a))]) { LearningRate = rate };
+        // the mean of the last two points decides: 1e-3 ends 30, 40 (35) against 3e-4's 50, 10 (30)
+        Assert.Equal(1e-3, LearningRateTuning.Choose([Run(3e-4, 0, 50, 10), Run(1e-3, 90, 30, 40)], [3e-4, 1e-3]));
+        Assert.Equal(35, LearningRateTuning.Score(Run(1e-3, 90, 30, 40)));
+        Assert.Equal(3e-4, LearningRateTuning.Choose([Run(1e-3, 20, 20), Run(3e-4, 20, 20)], [3e-4, 1e-3]));
+        Assert.Equal(1e-3, LearningRateTuning.Choose([Run(3e-4), Run(1e-3, 1, 1)], [3e-4, 1e-3]));
+        Assert.Throws<ArgumentException>(() => LearningRateTuning.Choose([], [3e-4]));
+    }
+
+    [Fact]
+    public void A_run_stopped_part_way_continues_from_its_checkpoint_to_the_record_an_uninterrupted_run_gives()
+    {
+        using var folder = new TempFolder();
+        var variant = AblationCatalog.TokenEfficiency.Variant("mmfs-8");
+        var settings = ExperimentSettings.QuickSettings with { Resume = true };
+        RunRecord whole;
+        using (new SingleThread())
+            whole = AblationRun.Execute(variant, 0, settings, folder.File("whole"));
+        string cut = folder.File("cut");
+        using (new SingleThread())
+        {
+            // cancelled before it starts, it trains one step and checkpoints it
+            Assert.Throws<OperationCanceledException>(() => AblationRun.Execute(variant, 0, settings, cut, cancel: new CancellationToken(canceled: true)));
+            Assert.False(File.Exists(Path.Combine(cut, AblationRun.FinishedFile)));
+            Assert.Equal(1, new MMInterleaved.Training.CheckpointStore(cut).LatestStep);
+            // a curve point logged after the checkpoint (a kill between the two) is measured again, not kept
+            File.AppendAllText(Path.Combine(cut, AblationRun.CurveFile), System.Text.Json.JsonSerializer.Serialize(new CurvePoint(3, 1, 999)) + "\n");
+            var resumed = AblationRun.Execute(variant, 0, settings, cut);
+            Assert.Equal(whole.Metrics, resumed.Metrics);
+            Assert.Equal(whole.Curve.Select(p => (p.Step, p.Accuracy)), resumed.Curve.Select(p => (p.Step, p.Accuracy)));
+            Assert.Equal(whole.Steps, resumed.Steps);
+        }
+        // with another fingerprint, or without resume, the folder's run starts again from step 0
+        using (new SingleThread())
+            Assert.Throws<OperationCanceledException>(() => AblationRun.Execute(variant, 0, settings with { TestQuestions = 20 }, cut, cancel: new CancellationToken(canceled: true)));
+        Assert.Equal(1, new MMInterleaved.Training.CheckpointStore(cut).LatestStep);
+        using (new SingleThread())
+            Assert.Equal(whole.Metrics, AblationRun.Execute(variant, 0, settings with { Resume = false }, cut).Metrics);
     }
 
     [Fact]

@@ -259,7 +259,7 @@ public sealed class GenerationRunnerTests
         // each arm's config is the comprehension ablation's change applied to the generation preset
         string runs = Path.Combine(Reproduction.GenerationSettingsFor(request).RunsFolder, id);
         var preset = MMInterleaved.Model.ModelPresets.Resolve("tiny");
-        foreach (var variant in AblationCatalog.All.First(e => e.Variants.Where(v => !v.TextOnly).Select(v => v.Name).SequenceEqual(arms)).Variants.Where(v => !v.TextOnly))
+        foreach (var variant in AblationCatalog.All.First(e => Joint(e).Select(v => v.Name).SequenceEqual(arms)).Variants.Where(v => arms.Contains(v.Name)))
         {
             var config = MMInterleaved.Model.ModelConfig.Load(Path.Combine(runs, $"{variant.Name}-seed0", "config.json"));
             var expected = variant.Configure(preset);
@@ -271,4 +271,8 @@ public sealed class GenerationRunnerTests
             Assert.EndsWith(File.ReadAllText(record + ".config.json"), File.ReadAllText(record + ".fingerprint"), StringComparison.Ordinal);
         }
     }
+
+    // the arms a joint generation column trains: its comprehension experiment's, without the text-only arm and the patch-token control
+    private static IEnumerable<AblationVariant> Joint(AblationExperiment experiment) =>
+        experiment.Variants.Where(v => !v.TextOnly && v.Name != AblationCatalog.PatchTokensName);
 }
