@@ -22,6 +22,14 @@ public static class AblationMetrics
     /// <summary>BLEU-4 (×100) of the same captions.</summary>
     public const string CaptionBleu4 = "caption_bleu4";
 
+    /// <summary>Share (%) of MMFS layer <paramref name="layer"/>'s image attention inside the cell a question names
+    /// (<see cref="Evaluation.Attention.CellAttention"/>: cell questions of the score split, at the answering token).</summary>
+    public static string AttentionAsked(int layer) => $"attention_asked_l{layer}";
+    /// <summary>The position-matched control of <see cref="AttentionAsked"/>: the share the same cell gets when another is asked.</summary>
+    public static string AttentionControl(int layer) => $"attention_control_l{layer}";
+    /// <summary>Whether <paramref name="metric"/> is one of the attention shares (not a column of the accuracy table).</summary>
+    public static bool IsAttention(string metric) => metric.StartsWith("attention_", StringComparison.Ordinal);
+
     /// <summary>Column headings.</summary>
     public static IReadOnlyDictionary<string, string> Labels { get; } = new Dictionary<string, string>
     {

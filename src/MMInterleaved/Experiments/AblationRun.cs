@@ -83,6 +83,10 @@ public static class AblationRun
             run.Trainer.Evaluate = _ => new Dictionary<string, double> { [CurveMetric] = ScoreCaptions(evaluator, curveImages)[AblationMetrics.Caption] };
         }
         // the curve so far (points after the checkpoint resumed from are trained again) and its training time go on
+        // a deformable-MMFS arm also measures where it looks (Validation at each curve point, the score split at the end)
+        bool looks = !captions && !variant.TextOnly && config.CrossAttention.Enabled && config.CrossAttention.Kind == Language.CrossAttentionKind.Deformable;
+        if (looks && run.Trainer.Evaluate is { } accuracy)
+            run.Trainer.Evaluate = step => new Dictionary<string, double>(accuracy(step).Concat(Attention(run.Pipeline, DataSplit.Validation, settings.Quick ? 4 : CurveAttentionQuestions, seed)));
         var curve = resumeStep is int from ? ReadCurve(curveFile).Where(p => p.Step <= from).ToList() : [];
         double before = curve.Count == 0 ? 0 : curve[^1].TrainSeconds;
         var wall = Stopwatch.StartNew();
@@ -90,7 +94,8 @@ public static class AblationRun
         Runtime.AtomicFile.WriteAllText(curveFile, string.Concat(curve.Select(p => JsonSerializer.Serialize(p) + "\n")));
         run.Trainer.Evaluated += (step, metrics) =>
         {
-            var point = new CurvePoint(step, TrainSeconds(), metrics[CurveMetric]);
+            var attention = metrics.Where(m => AblationMetrics.IsAttention(m.Key)).ToDictionary();
+            var point = new CurvePoint(step, TrainSeconds(), metrics[CurveMetric]) { Attention = attention.Count == 0 ? null : attention };
             curve.Add(point);
             File.AppendAllText(curveFile, JsonSerializer.Serialize(point) + "\n");
         };
@@ -102,6 +107,8 @@ public static class AblationRun
             : captions
             ? ScoreCaptions(evaluator, test.Take(settings.TestCaptions).ToList())
             : Score(evaluator.EvaluateVqa(test.Take(settings.TestQuestions).ToList()));
+        if (looks && score)
+            foreach (var (name, value) in Attention(run.Pipeline, settings.ScoreSplit, settings.Quick ? 8 : FinalAttentionQuestions, seed)) metrics[name] = value;
         if (multiImage && score)
         {
             var multi = Seen(GridTasks.Create("glyph-multi-image", Options(settings.ScoreSplit)));
@@ -113,6 +120,21 @@ public static class AblationRun
         Runtime.AtomicFile.WriteAllText(Path.Combine(folder, FinishedFile),
             JsonSerializer.Serialize(new Finished(Fingerprint(variant, settings, seed, training, score), record), FinishedJson));
         return record;
+    }
+
+    /// <summary>Cell questions of the attention measurement at each curve point and at the end (quick mode: 4 and 8).
+    /// Constants, not settings: they measure the run, they do not change it.</summary>
+    public const int CurveAttentionQuestions = 100, FinalAttentionQuestions = 300;
+
+    // per MMFS layer, the asked cell's share of the image attention and its position-matched control, in percent
+    private static IEnumerable<KeyValuePair<string, double>> Attention(MMInterleaved.Pipeline.MMInterleavedPipeline pipeline, DataSplit split, int questions, long seed)
+    {
+        var scores = Evaluation.Attention.CellAttention.Measure(pipeline, new Evaluation.Attention.CellAttentionOptions { Questions = questions, Split = split, Seed = seed });
+        foreach (var score in scores)
+        {
+            yield return new(AblationMetrics.AttentionAsked(score.Layer), 100 * score.InAskedCell);
+            yield return new(AblationMetrics.AttentionControl(score.Layer), 100 * score.InCellOtherwise);
+        }
     }
 
     /// <summary>The training-time score a learning curve follows: official VQA accuracy in percent (the evaluator's

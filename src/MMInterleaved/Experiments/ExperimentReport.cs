@@ -53,6 +53,7 @@ public static class ExperimentReport
             "Paper: MM-Interleaved Tables 6–8 and 17 (COCO CIDEr, OK-VQA and TextVQA accuracy), typed from the paper." +
             (captions ? "" : " The caption column of Table 6a is measured by its own runs (`token-efficiency-caption`).")).AppendLine();
         text.AppendLine($"**Verdict: {result.Verdict}.** {result.VerdictReason}").AppendLine();
+        text.Append(AttentionMarkdown(result));
         if (result.Verdicts.Count > 0)
         {
             text.AppendLine(VerdictTable.Header(withMetric: true));
@@ -87,6 +88,44 @@ public static class ExperimentReport
             }))).AppendLine(" |");
         }
         return text.AppendLine().ToString();
+    }
+
+    /// <summary>Where the deformable-MMFS arms look (issue 17, item 7): per arm and MMFS layer, the share of the layer's
+    /// image attention inside the asked cell against the same cell's share when another is asked; empty when no arm measured it.</summary>
+    public static string AttentionMarkdown(ExperimentResult result)
+    {
+        var rows = result.Summary.SelectMany(v => Enumerable.Range(0, 64)
+            .Select(l => (Variant: v, Layer: l, Asked: v.Metrics.GetValueOrDefault(AblationMetrics.AttentionAsked(l)), Control: v.Metrics.GetValueOrDefault(AblationMetrics.AttentionControl(l))))
+            .TakeWhile(r => r.Asked is not null && r.Control is not null && r.Asked.N > 0)).ToList();
+        if (rows.Count == 0) return "";
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"**Where MMFS looks** (`CellAttention`, {AblationRun.FinalAttentionQuestions} {result.Split} questions about a named cell per seed, at the token that produces the answer): ") +
+            "the share of each MMFS layer's image attention that falls inside the asked cell, against the share the same cell gets when another cell is asked " +
+            "(the position-matched control); by area a cell would get 1/16. Mean ± SD over seeds; the learning curves in the JSON hold the same shares on Validation at every curve point.").AppendLine();
+        text.AppendLine("| arm | MMFS layer | in the asked cell (%) | same cell, another asked (%) | lift |").AppendLine("|---|---|---|---|---|");
+        foreach (var r in rows)
+            text.AppendLine(Invariant($"| {r.Variant.Label} | {r.Layer} | {r.Asked} | {r.Control} | {r.Asked!.Mean / r.Control!.Mean:F2} |"));
+        return text.AppendLine().ToString();
+    }
+
+    /// <summary>The asked cell's attention share of each deformable-MMFS arm's last MMFS layer over training steps (mean over
+    /// seeds, Validation), its control dashed; null when no arm measured it.</summary>
+    public static GenericChart? AttentionChart(ExperimentResult result)
+    {
+        var traces = new List<GenericChart>();
+        foreach (var v in result.Summary)
+        {
+            var runs = result.Runs.Where(r => r.Variant == v.Variant && r.Curve.Count > 0 && r.Curve.All(p => p.Attention is not null)).ToList();
+            if (runs.Count == 0) continue;
+            int last = Enumerable.Range(0, 64).TakeWhile(l => runs[0].Curve[0].Attention!.ContainsKey(AblationMetrics.AttentionAsked(l))).Count() - 1;
+            if (last < 0) continue;
+            var steps = runs[0].Curve.Select(p => p.Step).ToArray();
+            double[] Mean(string key) => [.. steps.Select(step => runs.Average(r => r.Curve.FirstOrDefault(p => p.Step == step)?.Attention?.GetValueOrDefault(key, double.NaN) ?? double.NaN))];
+            traces.Add(PlotlyChart.Line<int, double, string>(steps, Mean(AblationMetrics.AttentionAsked(last)), Name: $"{v.Label}: asked cell (layer {last})", ShowMarkers: true));
+            traces.Add(PlotlyChart.Line<int, double, string>(steps, Mean(AblationMetrics.AttentionControl(last)), Name: $"{v.Label}: same cell, another asked", ShowMarkers: true,
+                LineDash: StyleParam.DrawingStyle.Dash));
+        }
+        return traces.Count == 0 ? null : PlotlyChart.Combine(traces).WithTitles($"{result.Title}: where the last MMFS layer looks (Validation)", "training step", "share of image attention (%)");
     }
 
     /// <summary>Final accuracy per variant, one chart per metric: the mean as a bar and every seed as a dot on it.</summary>
@@ -152,7 +191,8 @@ public static class ExperimentReport
         Page(result.Title, MarkdownToHtml(Markdown(result)) + Charts(result));
 
     private static string Charts(ExperimentResult result) =>
-        (TokenChart(result) is { } tokens ? Chart(tokens) : "") + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result));
+        (TokenChart(result) is { } tokens ? Chart(tokens) : "") + string.Concat(AccuracyCharts(result).Select(Chart)) + Chart(CurveChart(result)) +
+        (AttentionChart(result) is { } attention ? Chart(attention) : "");
 
     /// <summary>The summary over experiments, in Markdown: one line per experiment with its verdict (comprehension
     /// ablations, then generation experiments when there are any), then each experiment's report.</summary>

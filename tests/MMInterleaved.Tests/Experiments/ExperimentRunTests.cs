@@ -279,6 +279,34 @@ public sealed class ExperimentRunTests
     }
 
     [Fact]
+    public void A_deformable_mmfs_arm_records_where_it_looks_at_the_end_and_at_every_curve_point_and_other_arms_do_not()
+    {
+        using var folder = new TempFolder();
+        var experiment = AblationCatalog.TokenEfficiency with
+        {
+            Variants = [AblationCatalog.TokenEfficiency.Variant("mmfs-8"), AblationCatalog.TokenEfficiency.Variant("no-mmfs-64")], Comparisons = [],
+        };
+        var result = ExperimentRunner.Run(experiment, ExperimentSettings.QuickSettings with { Seeds = [0], OutFolder = folder.Path }, "test");
+        var mmfs = result.Runs.Single(r => r.Variant == "mmfs-8");
+        int layers = AblationCatalog.TokenEfficiency.Variant("mmfs-8").Configure(ModelPresets.Resolve("tiny")).Decoder.NumLayers / ModelPresets.Resolve("tiny").CrossAttention.Frequency;
+        Assert.True(layers > 0);
+        for (int l = 0; l < layers; l++)
+        {
+            Assert.InRange(mmfs.Metrics[AblationMetrics.AttentionAsked(l)], 0, 100);
+            Assert.InRange(mmfs.Metrics[AblationMetrics.AttentionControl(l)], 0, 100);
+        }
+        Assert.False(mmfs.Metrics.ContainsKey(AblationMetrics.AttentionAsked(layers)));
+        Assert.All(mmfs.Curve, p => Assert.Equal(2 * layers, p.Attention!.Count));
+        var blind = result.Runs.Single(r => r.Variant == "no-mmfs-64");
+        Assert.DoesNotContain(blind.Metrics.Keys, AblationMetrics.IsAttention);
+        Assert.All(blind.Curve, p => Assert.Null(p.Attention));
+        string markdown = ExperimentReport.Markdown(result);
+        Assert.Contains("**Where MMFS looks**", markdown);
+        Assert.Contains($"| {result.Summary.Single(v => v.Variant == "mmfs-8").Label} | 0 |", markdown);
+        Assert.NotNull(ExperimentReport.AttentionChart(result));
+    }
+
+    [Fact]
     public void The_chosen_rate_is_the_best_end_of_the_validation_curve_a_tie_goes_to_the_grid_order_and_no_score_never_wins()
     {
         static RunRecord Run(double rate, params double[] curve) =>
