@@ -34,10 +34,9 @@ public static class ImageFolderScores
         int size = (int)generated.shape[2];
         var scores = new Dictionary<string, double> { ["count"] = names.Count };
 
-        string? encoderPath = Runtime.RepositoryFiles.Find(Model.ModelPresets.SmallEncoderPathAt(size));
-        if (encoderPath is not null)
+        using (var similarity = ImageSimilarity.TryForImageSize(size))
+        if (similarity is not null)
         {
-            using var similarity = ImageSimilarity.ForImageSize(size);
             var cosines = similarity.Cosines(generated, truth);
             var summary = Experiments.MetricSummary.Of(cosines);
             scores["similarity"] = summary.Mean;

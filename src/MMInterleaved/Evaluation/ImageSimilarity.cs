@@ -40,6 +40,10 @@ public sealed class ImageSimilarity : IDisposable
         return new ImageSimilarity(model, owned: true);
     }
 
+    /// <summary><see cref="ForImageSize"/> where the committed encoder for <paramref name="imageSize"/> exists, else null.</summary>
+    public static ImageSimilarity? TryForImageSize(int imageSize) =>
+        Runtime.RepositoryFiles.Find(ModelPresets.SmallEncoderPathAt(imageSize)) is null ? null : ForImageSize(imageSize);
+
     /// <summary>The image size the encoder reads.</summary>
     public int ImageSize => encoder.Config.ImageSize;
 

@@ -86,8 +86,9 @@ public sealed class TaskEvaluator
     /// Storytelling on <paramref name="queries"/> (glyph-story documents): the last frame generated from everything
     /// before it (VIST-like, Table 5b), or with <paramref name="allFrames"/> every frame after the first in turn, each
     /// generated frame written back into the context in place of the real one (Pororo-like story continuation from the
-    /// given first frame, Table 5c); scored by <see cref="StoryEvaluation"/> with the model's own frozen encoder for the
-    /// similarity.
+    /// given first frame, Table 5c); scored by <see cref="StoryEvaluation"/>, the similarity with the committed small
+    /// encoder at the frames' size (<see cref="ImageSimilarity.TryForImageSize"/>, what `mmi score images` uses), or the
+    /// model's own frozen encoder where none is committed.
     /// </summary>
     public StoryEvaluation EvaluateStory(IReadOnlyList<InterleavedDocument> queries, bool allFrames = false, ImageSamplingOptions? sampling = null)
     {
@@ -116,8 +117,11 @@ public sealed class TaskEvaluator
                     }
                 }
             }
+            // an encoder independent of the model scored, as the paper scores with CLIP: the model's own frozen encoder
+            // (random in the story presets) saturates the cosine; it stands in only where none is committed at this size
+            using var scorer = ImageSimilarity.TryForImageSize(pipeline.Model.VisualTokenizer.Encoder.Config.ImageSize);
             return new StoryEvaluation(queries, frames.Select(f => (IReadOnlyList<(int, Tensor)>)f).ToList(),
-                new ImageSimilarity(pipeline.Model.VisualTokenizer.Encoder), allFrames);
+                scorer ?? new ImageSimilarity(pipeline.Model.VisualTokenizer.Encoder), allFrames);
         }
         finally
         {

@@ -72,5 +72,8 @@ public class ImageSimilarityTests
         var e = Assert.Throws<ArgumentException>(() => similarity.Features(big));
         Assert.Contains("[2, 3, 64, 64]", e.Message);
         Assert.Throws<FileNotFoundException>(() => ImageSimilarity.ForImageSize(48));
+        Assert.Null(ImageSimilarity.TryForImageSize(48));                                 // the story scorer then falls back to the model's encoder
+        using var committed = ImageSimilarity.TryForImageSize(32);
+        Assert.Equal(32, committed!.ImageSize);
     }
 }
