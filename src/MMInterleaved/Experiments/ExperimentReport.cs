@@ -53,6 +53,7 @@ public static class ExperimentReport
             "Paper: MM-Interleaved Tables 6–8 and 17 (COCO CIDEr, OK-VQA and TextVQA accuracy), typed from the paper." +
             (captions ? "" : " The caption column of Table 6a is measured by its own runs (`token-efficiency-caption`).")).AppendLine();
         text.AppendLine($"**Verdict: {result.Verdict}.** {result.VerdictReason}").AppendLine();
+        text.Append(TakeOffMarkdown(result));
         text.Append(AttentionMarkdown(result));
         if (result.Verdicts.Count > 0)
         {
@@ -87,6 +88,22 @@ public static class ExperimentReport
                 return rate == chosen ? $"**{score}**" : score;
             }))).AppendLine(" |");
         }
+        return text.AppendLine().ToString();
+    }
+
+    /// <summary>The take-off rate of each arm beside its reading accuracy given take-off (<see cref="TakeOff"/>); empty
+    /// without a text-only arm or reading questions.</summary>
+    public static string TakeOffMarkdown(ExperimentResult result)
+    {
+        var arms = TakeOff.Summarise(result);
+        if (arms.Count == 0) return "";
+        string metric = AblationMetrics.Labels[TakeOff.Metric];
+        var text = new StringBuilder();
+        text.AppendLine(Invariant($"**Take-off.** A run took off when its {metric} score is more than {TakeOff.Margin:F0} points above the text-only run of the same seed ") +
+            "(the answer prior on the same questions); reading is bimodal over seeds at this scale, so the rate and the accuracy of the runs that took off are shown apart. Mean ± SD over those runs.").AppendLine();
+        text.AppendLine($"| arm | took off | {metric} when it did | when it did not |").AppendLine("|---|---|---|---|");
+        foreach (var a in arms)
+            text.AppendLine($"| {a.Label} | {a.TookOff} of {a.Seeds} | {a.WhenTookOff} | {a.Otherwise} |");
         return text.AppendLine().ToString();
     }
 

@@ -103,6 +103,36 @@ public sealed class ExperimentSummaryTests
     }
 
     [Fact]
+    public void A_run_takes_off_when_it_reads_more_than_the_margin_above_its_seeds_text_only_run_and_the_report_splits_the_arms_by_it()
+    {
+        var runs = new List<RunRecord>
+        {
+            Run(AblationVariant.TextOnlyName, 0, 20, 6, 50), Run(AblationVariant.TextOnlyName, 1, 20, 8, 50), Run(AblationVariant.TextOnlyName, 2, 20, 6, 50),
+            Run("mmfs-8", 0, 60, 80, 100), Run("mmfs-8", 1, 60, 18.5, 100), Run("mmfs-8", 2, 60, 60, 100),   // 74, 10.5, 54 above
+            Run("no-mmfs-64", 0, 30, 16, 100), Run("no-mmfs-64", 1, 30, 9, 100), Run("no-mmfs-64", 2, 30, 7, 100), // 10 exactly is not more
+            Run("mmfs-8", 7, 60, 90, 100),                                                     // no text-only run of seed 7: not judged
+        };
+        Assert.True(TakeOff.Of(runs[3], runs[0]));
+        Assert.False(TakeOff.Of(runs[6], runs[0]));
+        var result = ExperimentRunner.Summarise(AblationCatalog.TokenEfficiency, ExperimentSettings.Full with { Seeds = [0, 1, 2, 7] }, runs, "test");
+        var arms = TakeOff.Summarise(result);
+        Assert.DoesNotContain(arms, a => a.Variant == AblationVariant.TextOnlyName);
+        var mmfs = arms.Single(a => a.Variant == "mmfs-8");
+        Assert.Equal((3, 3), (mmfs.TookOff, mmfs.Seeds));
+        Assert.Equal((80 + 18.5 + 60) / 3, mmfs.WhenTookOff.Mean, 12);
+        Assert.Equal(0, mmfs.Otherwise.N);
+        var blind = arms.Single(a => a.Variant == "no-mmfs-64");
+        Assert.Equal((0, 3), (blind.TookOff, blind.Seeds));
+        Assert.Equal(32.0 / 3, blind.Otherwise.Mean, 12);
+        string markdown = ExperimentReport.Markdown(result);
+        Assert.Contains("**Take-off.**", markdown);
+        Assert.Contains("| 3 of 3 |", markdown);
+        Assert.Contains("| 0 of 3 | – |", markdown);
+        // without a text-only arm there is nothing to judge against
+        Assert.Empty(TakeOff.Summarise(ExperimentRunner.Summarise(AblationCatalog.TokenEfficiency, ExperimentSettings.Full, runs.Where(r => r.Variant != AblationVariant.TextOnlyName).ToList(), "test")));
+    }
+
+    [Fact]
     public void A_comparison_that_goes_the_other_way_makes_the_experiment_not_reproduced_and_one_seed_is_inconclusive()
     {
         var experiment = AblationCatalog.TokenEfficiency;
