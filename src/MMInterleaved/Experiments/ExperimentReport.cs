@@ -219,7 +219,7 @@ public static class ExperimentReport
         const string header = "| experiment | verdict | why | runs | seeds | steps |\n|---|---|---|---|---|---|\n";
         var text = new StringBuilder("# Reproduced ablations\n\nComprehension ablations:\n\n" + header);
         foreach (var r in results)
-            text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {r.Runs.Count} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
+            text.AppendLine($"| {r.Title} | **{r.Verdict}** | {r.VerdictReason} | {RunsCell(r)} | {r.Settings.Seeds.Count} | {r.Settings.Steps} |");
         text.AppendLine();
         if (generation is { Count: > 0 })
         {
@@ -233,6 +233,14 @@ public static class ExperimentReport
         if (efficiency is not null) text.AppendLine(EfficiencyReport.Markdown(efficiency));
         foreach (var g in generation ?? []) text.AppendLine(GenerationReport.Markdown(g, level: 2));
         return text.ToString();
+    }
+
+    // a shared run is one piece of evidence: counted where it was trained, cross-referenced where it is reused
+    private static string RunsCell(ExperimentResult r)
+    {
+        var shared = r.Runs.Where(x => x.ReusedFrom is not null).GroupBy(x => x.ReusedFrom!.Split('/')[0]).ToList();
+        if (shared.Count == 0) return r.Runs.Count.ToString(CultureInfo.InvariantCulture);
+        return $"{r.Runs.Count - shared.Sum(g => g.Count())} + " + string.Join(" + ", shared.Select(g => $"{g.Count()} shared with {g.Key}"));
     }
 
     /// <summary>The summary page over experiments (tables and charts), plotly.js inlined once.</summary>

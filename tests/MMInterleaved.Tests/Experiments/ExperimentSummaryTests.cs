@@ -133,6 +133,21 @@ public sealed class ExperimentSummaryTests
     }
 
     [Fact]
+    public void The_summary_counts_a_shared_run_once_and_names_the_experiment_it_comes_from()
+    {
+        var runs = new List<RunRecord>
+        {
+            Run("deformable", 0, 60, 50, 100) with { ReusedFrom = "token-efficiency/mmfs-8" },
+            Run(AblationVariant.TextOnlyName, 0, 20, 6, 50) with { ReusedFrom = "token-efficiency/text-only" },
+            Run("dense-maps", 0, 40, 10, 100), Run("dense-tokens", 0, 40, 10, 100),
+        };
+        var result = ExperimentRunner.Summarise(AblationCatalog.CrossAttentionKinds, ExperimentSettings.Full with { Seeds = [0] }, runs, "test");
+        string summary = ExperimentReport.SummaryMarkdown([result]);
+        Assert.Contains("| 2 + 2 shared with token-efficiency |", summary);
+        Assert.Contains("`deformable` is `token-efficiency/mmfs-8`", summary);         // the report's cross-reference
+    }
+
+    [Fact]
     public void A_comparison_that_goes_the_other_way_makes_the_experiment_not_reproduced_and_one_seed_is_inconclusive()
     {
         var experiment = AblationCatalog.TokenEfficiency;
