@@ -19,9 +19,9 @@ public static class ReproduceCommand
         };
         var quick = new Option<bool>("--quick") { Description = "Seconds-scale smoke run (tiny preset, 6 steps, 2 seeds): checks the pipeline, measures nothing. Also on when MMI_QUICK=1." };
         var seeds = new Option<int?>("--seeds") { Description = "Seeds per variant (0…n−1; full default 5, quick 2)." };
-        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 3000; multi-scale-multi-image trains 1.5× this; generation experiments 600, the joint ones and loss-terms 2000)." };
+        var steps = new Option<int?>("--steps") { Description = "Training steps per run (full default 5000; multi-scale-multi-image trains 1.5× this; generation experiments 600, the joint ones and loss-terms 2000)." };
         var encoderObjective = new Option<string?>("--encoder-objective") { Description = "Comprehension ablations: the frozen encoder, scattered-glyphs (full default: glyphs on a 6×6 lattice, never the 4×4 grid the questions ask about), cells (the committed one pre-trained on the cells' own labels, the quick default) or isolated-glyphs (single glyphs, never a cell label); make them with `mmi pretrain-encoder --objective NAME`." };
-        var lrGrid = new Option<string?>("--lr-grid") { Description = "Comprehension ablations: peak learning rates every trained arm is tuned over on Validation before its seeds run, comma-separated (full default 1e-4,3e-4,1e-3; quick none), or none: every arm at the recipe's rate." };
+        var lrGrid = new Option<string?>("--lr-grid") { Description = "Comprehension ablations: peak learning rates every trained arm is tuned over on Validation before its seeds run, comma-separated (full default 1e-4,3e-4,1e-3,3e-3; quick none), or none: every arm at the recipe's rate." };
         var parallel = new Option<int?>("--parallel") { Description = "Runs trained at once, one thread each (default: the number of cores)." };
         var repeats = new Option<int>("--repeats") { Description = "efficiency: timed training steps per arm (quick: 2).", DefaultValueFactory = _ => Defaults.Repeats };
         var questions = new Option<int>("--questions") { Description = "few-shot: held-out questions per run and shot count (quick: 8).", DefaultValueFactory = _ => Defaults.Questions };

@@ -102,7 +102,7 @@ public sealed class ReproduceCommandTests
         Assert.DoesNotContain("   at ", bad.Error);
         Assert.Contains("--lr-grid '1e-3,1e-3'", Mmi("reproduce", "token-efficiency", "--quick", "--lr-grid", "1e-3,1e-3").Error);
         // the full mode's default tunes every arm; quick mode does not
-        Assert.Equal([1e-4, 3e-4, 1e-3], Reproduction.SettingsFor(new ReproductionRequest()).LearningRateGrid);
+        Assert.Equal([1e-4, 3e-4, 1e-3, 3e-3], Reproduction.SettingsFor(new ReproductionRequest()).LearningRateGrid);
         Assert.Empty(Reproduction.SettingsFor(new ReproductionRequest { Quick = true }).LearningRateGrid);
         Assert.Equal([2e-3], Reproduction.SettingsFor(new ReproductionRequest { Quick = true, LearningRateGrid = [2e-3] }).LearningRateGrid);
     }
