@@ -34,7 +34,7 @@ public static class ImageFolderScores
         int size = (int)generated.shape[2];
         var scores = new Dictionary<string, double> { ["count"] = names.Count };
 
-        using (var similarity = ImageSimilarity.TryForImageSize(size))
+        using var similarity = ImageSimilarity.TryForImageSize(size);
         if (similarity is not null)
         {
             var cosines = similarity.Cosines(generated, truth);

@@ -2,7 +2,7 @@ namespace MMInterleaved.Experiments;
 
 /// <summary>
 /// Whether a run learned to read a named cell at all (issue 17, item 5): MMFS's reading accuracy is bimodal over seeds at
-/// this scale (a run either learns to address the asked cell, reaching 40–85 %, or stays at the answer prior), so a mean
+/// this scale (a run either learns to address the asked cell, reaching 40–93 %, or stays at the answer prior), so a mean
 /// over seeds mixes two questions. A run <em>took off</em> when its accuracy on <see cref="Metric"/> is more than
 /// <see cref="Margin"/> points above the text-only run of the same seed (the answer prior on the same questions; about 6 %
 /// for the glyph in a cell). With 2000 Test questions about 600 are reading questions, so 10 points is about ten binomial
