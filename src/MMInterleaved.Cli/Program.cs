@@ -30,15 +30,29 @@ public static class Program
     /// <summary>Runs the command line and returns the exit code: 0 success, 1 usage error, 2 bad input.</summary>
     public static int Main(string[] args)
     {
+        // The library's module initializer loads libtorch when a method that uses the library is compiled, so a bad
+        // MMI_LIBTORCH surfaces as a TypeInitializationException at the call of Run, which names no library type itself.
+        try { return Run(args); }
+        catch (TypeInitializationException e) when (e.InnerException is InvalidOperationException inner)
+        {
+            Console.Error.WriteLine($"mmi: {inner.Message.Split('\n')[0].Trim()}");
+            if (args.Contains(VerboseFlag)) Console.Error.WriteLine(e);
+            return 2;
+        }
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static int Run(string[] args)
+    {
         bool verbose = args.Contains(VerboseFlag);
-        // parallel ablation runs go to worker processes of this same program (see RunWorker); not when a host such as a
-        // test runner calls Main, which cannot be started as `mmi`
-        if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
-            MMInterleaved.Experiments.RunWorker.Launcher ??= MMInterleaved.Experiments.RunWorker.CurrentProcess();
         try
         {
             try
             {
+                // parallel ablation runs go to worker processes of this same program (see RunWorker); not when a host such as
+                // a test runner calls Main, which cannot be started as `mmi`
+                if (System.Reflection.Assembly.GetEntryAssembly() == typeof(Program).Assembly)
+                    MMInterleaved.Experiments.RunWorker.Launcher ??= MMInterleaved.Experiments.RunWorker.CurrentProcess();
                 return BuildRoot().Parse(args.Where(a => a != VerboseFlag).ToArray()).Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false });
             }
             catch (AggregateException e) when (e.InnerExceptions.Count == 1)

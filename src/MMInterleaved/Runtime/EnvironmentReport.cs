@@ -16,6 +16,8 @@ public sealed record EnvironmentReport(
     int Threads,
     bool QuickMode,
     string? NativeBridge,
+    string? LibTorchLibrary,
+    string? ExternalLibTorchFolder,
     string? FashionMnist,
     string? Font)
 {
@@ -33,6 +35,8 @@ public sealed record EnvironmentReport(
             torch.get_num_threads(),
             RunMode.Quick,
             TorchNative.LoadedFrom,
+            TorchNative.LibTorchLibrary,
+            TorchNative.ExternalFolder,
             OptionalData.FindFashionMnist(repositoryRoot),
             OptionalData.FindFont());
     }
@@ -41,7 +45,8 @@ public sealed record EnvironmentReport(
     public IReadOnlyList<(string Label, string Value)> Rows() =>
     [
         ("TorchSharp", TorchSharpVersion),
-        ("libtorch", LibTorchVersion),
+        ("libtorch", ExternalLibTorchFolder is null ? $"{LibTorchVersion} (bundled, CPU)" : $"{ExternalLibTorch.VersionOf(ExternalLibTorchFolder) ?? "version unknown"} (from {ExternalLibTorch.EnvironmentVariable}; TorchSharp's bridge was built for {LibTorchVersion})"),
+        ("libtorch library", LibTorchLibrary ?? "(not loaded)"),
         (".NET", DotNetVersion),
         ("OS", OperatingSystem),
         ("device", Device),
