@@ -4,8 +4,9 @@ using static TorchSharp.torch;
 namespace MMInterleaved.Ops;
 
 /// <summary>
-/// Autograd wrapper of <see cref="DeformableSamplingKernel"/>: inputs value, sampling locations and attention
-/// weights (float32 or float64, on the CPU), gradients for all three.
+/// Autograd wrapper of the deformable-attention core: <see cref="DeformableSamplingKernel"/> for CPU tensors (float32 or
+/// float64), the fused <see cref="Gpu.DeformableSamplingGpuKernel"/> for CUDA float32 tensors; inputs value, sampling
+/// locations and attention weights, gradients for all three.
 /// </summary>
 internal sealed class DeformableAttentionFunction : autograd.MultiTensorFunction<DeformableAttentionFunction>
 {
@@ -13,7 +14,8 @@ internal sealed class DeformableAttentionFunction : autograd.MultiTensorFunction
 
     /// <summary>Whether the kernel handles these tensors (otherwise the grid_sample formulation is used).</summary>
     public static bool Supports(Tensor value) =>
-        value.device.type == DeviceType.CPU && value.dtype is ScalarType.Float32 or ScalarType.Float64;
+        value.device.type == DeviceType.CPU && value.dtype is ScalarType.Float32 or ScalarType.Float64
+        || value.device.type == DeviceType.CUDA && Gpu.GpuSampling.Supports(value);
 
     public static Tensor Apply(Tensor value, DeformableSamplingKernel.Geometry geometry, Tensor locations, Tensor weights) =>
         apply(value, locations, weights, geometry)[0];
@@ -26,7 +28,12 @@ internal sealed class DeformableAttentionFunction : autograd.MultiTensorFunction
         var g = (DeformableSamplingKernel.Geometry)vars[3];
         ctx.save_for_backward([value, locations, weights]);
         ctx.save_data("geometry", g);
-        var output = zeros([g.N, g.Q, g.M * g.D], dtype: value.dtype);
+        var output = zeros([g.N, g.Q, g.M * g.D], dtype: value.dtype, device: value.device);
+        if (value.device.type == DeviceType.CUDA)
+        {
+            Gpu.GpuSampling.For(value.device).Forward(g, value, locations, weights, output);
+            return [output];
+        }
         Run(threads => Dispatch(value.dtype,
             () => Forward<float>(g, value, locations, weights, output, threads),
             () => Forward<double>(g, value, locations, weights, output, threads)));
@@ -42,6 +49,11 @@ internal sealed class DeformableAttentionFunction : autograd.MultiTensorFunction
         var gradValue = zeros_like(value);
         var gradLocations = zeros_like(locations);
         var gradWeights = zeros_like(weights);
+        if (value.device.type == DeviceType.CUDA)
+        {
+            Gpu.GpuSampling.For(value.device).Backward(g, value, locations, weights, gradOutput, gradValue, gradLocations, gradWeights);
+            return [gradValue, gradLocations, gradWeights, null!];
+        }
         Run(threads => Dispatch(value.dtype,
             () => Backward<float>(g, value, locations, weights, gradOutput, gradValue, gradLocations, gradWeights, threads),
             () => Backward<double>(g, value, locations, weights, gradOutput, gradValue, gradLocations, gradWeights, threads)));

@@ -22,8 +22,8 @@ public static class MultiScaleDeformableAttention
         Forward(value, ReadShapes(spatialShapes), ReadStarts(levelStartIndex), samplingLocations, attentionWeights);
 
     /// <summary>Same as the tensor overload, with shapes (H,W) and level starts given on the host (no device sync).
-    /// On the CPU in float32/float64 it runs <see cref="DeformableSamplingKernel"/>; elsewhere (GPU, half precision)
-    /// <see cref="ForwardGridSample"/>.</summary>
+    /// On the CPU in float32/float64 it runs <see cref="DeformableSamplingKernel"/>, on CUDA in float32 the fused
+    /// <see cref="Gpu.DeformableSamplingGpuKernel"/>; otherwise (half precision) <see cref="ForwardGridSample"/>.</summary>
     public static Tensor Forward(Tensor value, IReadOnlyList<(long H, long W)> shapes, IReadOnlyList<long> starts, Tensor samplingLocations, Tensor attentionWeights)
     {
         Validate(value, shapes, starts, samplingLocations, attentionWeights);
