@@ -14,6 +14,7 @@ public static class MmfsBenchmark
 {
     /// <summary>Variant names, in report order.</summary>
     public const string CoreBatched = "core (a) batched per level shape", CorePerLevel = "core (b) one call per image and level",
+        CoreGridSample = "core (d) grid_sample formulation",
         Synchronizer = "MMFS (a) as built", Straightforward = "MMFS (b) straightforward", Dense = "dense cross-attention (c)";
 
     /// <summary>Runs every variant <paramref name="repeats"/> times after one warm-up, on the given device.</summary>
@@ -61,11 +62,14 @@ public static class MmfsBenchmark
         void Measure(string variant, Func<Tensor, Tensor, Tensor> forward, Tensor x, Tensor y, Tensor grad, nn.Module? module)
         {
             progress?.Invoke($"{shape.Name}: {variant}");
+            // CUDA runs asynchronously: each timed run ends when the device has finished it
+            void Sync() { if (device.type == DeviceType.CUDA) cuda.synchronize(device); }
             var fwd = BenchTiming.Time(repeats, () =>
             {
                 using var noGrad = no_grad();
                 using var scope = NewDisposeScope();
                 forward(x, y);
+                Sync();
             });
             var xg = x.detach().requires_grad_();
             var yg = y.detach().requires_grad_();
@@ -76,11 +80,14 @@ public static class MmfsBenchmark
                 xg.grad?.zero_();
                 yg.grad?.zero_();
                 forward(xg, yg).backward([grad]);
+                Sync();
             });
             rows.Add(new MmfsBenchRow(shape.Name, variant, BenchTiming.Median(fwd), BenchTiming.Median(bwd), fwd, bwd));
         }
 
         Measure(CoreBatched, (v, l) => MultiScaleDeformableAttention.Forward(v, levelShapes, MultiScaleDeformableAttention.StartsOf(levelShapes), l, weights), value, locations, coreUpstream, null);
+        // (a) is the CPU kernel on the CPU and the fused ILGPU kernel on CUDA (float32); (d) is what both replace
+        Measure(CoreGridSample, (v, l) => MultiScaleDeformableAttention.ForwardGridSample(v, levelShapes, MultiScaleDeformableAttention.StartsOf(levelShapes), l, weights), value, locations, coreUpstream, null);
         Measure(CorePerLevel, (v, l) => MultiScaleDeformableAttention.ForwardPerLevel(v, levelShapes, MultiScaleDeformableAttention.StartsOf(levelShapes), l, weights), value, locations, coreUpstream, null);
         Measure(Synchronizer, (q, f) => mmfs.forward(q, reference, f, spatial, starts, mask), query, features, upstream, mmfs);
         Measure(Straightforward, (q, f) => mmfs.ForwardStraightforward(q, reference, f, spatial, starts, mask), query, features, upstream, mmfs);

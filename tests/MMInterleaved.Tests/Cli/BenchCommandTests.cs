@@ -30,7 +30,7 @@ public class BenchCommandTests
         var report = document.RootElement[0];
         Assert.Equal("tiny", report.GetProperty("Shape").GetString());
         var variants = report.GetProperty("Rows").EnumerateArray().Select(r => r.GetProperty("Variant").GetString()).ToList();
-        Assert.Equal([MmfsBenchmark.CoreBatched, MmfsBenchmark.CorePerLevel, MmfsBenchmark.Synchronizer, MmfsBenchmark.Straightforward, MmfsBenchmark.Dense], variants);
+        Assert.Equal([MmfsBenchmark.CoreBatched, MmfsBenchmark.CoreGridSample, MmfsBenchmark.CorePerLevel, MmfsBenchmark.Synchronizer, MmfsBenchmark.Straightforward, MmfsBenchmark.Dense], variants);
         Assert.True(report.GetProperty("MaxRelativeDifference").GetDouble() < 1e-5); // (a) and (b) compute the same thing
         Assert.True(report.GetProperty("MatmulGflops").GetDouble() > 0);
         Assert.Contains("matmul rate", writer.ToString());
